@@ -1,0 +1,66 @@
+//! The HTML document around every page: head, header with category links, footer, and the island loader.
+
+use crate::pages::Page;
+use leptos::hydration::HydrationScripts;
+use leptos::prelude::*;
+use meridian_domain::Category;
+
+/// What the document around a page needs from the edge.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Leptos options naming the client bundle (`/pkg/<version>/<name>.js`).
+    pub options: LeptosOptions,
+    /// Versioned stylesheet URL.
+    pub stylesheet: String,
+    /// Categories for the header navigation; empty before the first catalog publish.
+    pub categories: Vec<Category>,
+}
+
+/// Renders `page` as a complete HTML document.
+#[cfg(feature = "ssr")]
+pub fn render(doc: Document, page: Page) -> String {
+    use std::sync::Arc;
+    let owner = Owner::new_root(Some(Arc::new(leptos::hydration_context::SsrSharedContext::new_islands())));
+    let html = owner.with(move || view! { <Shell doc=doc page=page/> }.to_html());
+    format!("<!DOCTYPE html>{html}")
+}
+
+#[component]
+fn Shell(doc: Document, page: Page) -> impl IntoView {
+    let title = format!("{} · Meridian", page.title());
+    let has_islands = page.has_islands();
+    view! {
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <title>{title}</title>
+                <meta name="description" content=page.description()/>
+                <link rel="stylesheet" href=doc.stylesheet/>
+                // Pages without islands load no wasm at all.
+                {has_islands.then(|| view! { <HydrationScripts options=doc.options islands=true/> })}
+            </head>
+            <body>
+                <Header categories=doc.categories/>
+                <main>{page.into_view()}</main>
+                <footer class="site-footer">"Meridian demo store · prices include VAT where applicable"</footer>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+fn Header(categories: Vec<Category>) -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <a class="logo" href="/">"Meridian"</a>
+            <nav class="categories" aria-label="Categories">
+                {categories
+                    .into_iter()
+                    .map(|c| view! { <a href=crate::format::category_href(&c.slug)>{c.name}</a> })
+                    .collect_view()}
+            </nav>
+            <a class="cart-link" href="/cart">"Cart"</a>
+        </header>
+    }
+}

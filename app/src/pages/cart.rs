@@ -1,0 +1,45 @@
+//! The cart page. Rendered per shopper and never cached; every figure comes from the origin.
+
+use crate::format::product_href;
+use leptos::prelude::*;
+use meridian_domain::Cart;
+
+#[component]
+pub(crate) fn CartView(cart: Option<Cart>) -> impl IntoView {
+    let Some(cart) = cart.filter(|c| !c.lines.is_empty()) else {
+        return view! {
+            <h1>"Your cart"</h1>
+            <p class="empty">"Your cart is empty."</p>
+            <p><a href="/">"Continue shopping"</a></p>
+        }
+        .into_any();
+    };
+    let subtotal = cart.subtotal.map(|m| m.to_string()).unwrap_or_default();
+    let rows = cart
+        .lines
+        .into_iter()
+        .map(|line| {
+            view! {
+                <tr class="cart-line" data-sku=line.sku.clone()>
+                    <td><a href=product_href(&line.product_slug)>{line.product_title}</a>
+                        <span class="variant">{line.variant_title}</span></td>
+                    <td class="num">{line.unit_price.to_string()}</td>
+                    <td class="num qty">{line.quantity}</td>
+                    <td class="num line-total">{line.line_total.to_string()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h1>"Your cart"</h1>
+        <table class="cart">
+            <thead><tr><th>"Item"</th><th class="num">"Price"</th><th class="num">"Qty"</th><th class="num">"Total"</th></tr></thead>
+            <tbody>{rows}</tbody>
+            <tfoot><tr>
+                <th colspan="3">{format!("Subtotal ({} items)", cart.item_count)}</th>
+                <td class="num subtotal">{subtotal}</td>
+            </tr></tfoot>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,74 @@
+//! The one place for paths, headers and key formats that more than one part of Meridian must agree on.
+
+use serde::{Deserialize, Serialize};
+
+/// Error body of every JSON API: a stable code for programs, a sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub message: String,
+}
+
+/// Header carrying the id minted at the edge through origin and jobs.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+/// Header naming a write so a retry is recognised instead of applied twice.
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+/// Response header the edge sets on cacheable pages: `hit` or `miss`.
+pub const EDGE_CACHE_HEADER: &str = "x-meridian-cache";
+/// Cookie holding the shopper's cart id.
+pub const CART_COOKIE: &str = "meridian_cart";
+
+/// Origin routes, relative to `ORIGIN_URL`.
+pub mod origin {
+    pub const CATEGORIES: &str = "/api/catalog/categories";
+    pub const PRODUCTS: &str = "/api/catalog/products";
+    pub const CARTS: &str = "/api/carts";
+
+    pub fn product(slug: &str) -> String {
+        format!("{PRODUCTS}/{slug}")
+    }
+
+    pub fn cart(id: &str) -> String {
+        format!("{CARTS}/{id}")
+    }
+
+    pub fn cart_lines(id: &str) -> String {
+        format!("{CARTS}/{id}/lines")
+    }
+}
+
+/// Edge routes the browser and the publish job call.
+pub mod edge {
+    pub const CART_LINES: &str = "/api/cart/lines";
+    pub const CART: &str = "/api/cart";
+    pub const PUBLISH: &str = "/_meridian/publish";
+}
+
+/// Keys of the catalog snapshot in KV. Every document key carries the snapshot version, so publishing a new
+/// version switches all readers (and all edge cache keys) at once without purging anything.
+pub mod kv {
+    pub const VERSION: &str = "catalog:version";
+
+    pub fn index(version: &str) -> String {
+        format!("catalog:{version}:index")
+    }
+
+    pub fn product(version: &str, slug: &str) -> String {
+        format!("catalog:{version}:product:{slug}")
+    }
+}
+
+/// Body of the publish call: a whole catalog, written to KV under `version`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishSnapshot {
+    pub version: String,
+    pub index: crate::CatalogIndex,
+    pub products: Vec<crate::ProductDetail>,
+}
+
+/// Reply of the publish call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishReceipt {
+    pub version: String,
+    pub documents: u32,
+}

@@ -1,0 +1,14 @@
+//! Shared vocabulary of Meridian: money, catalog, cart and the JSON shapes that cross the edge↔origin wire.
+//!
+//! serde only, no I/O, so it compiles for the worker, the browser and the native services alike.
+
+pub mod api;
+pub mod cart;
+pub mod catalog;
+pub mod money;
+
+pub use cart::{AddLine, Cart, CartLine, UnpricedLine, MAX_LINE_QUANTITY};
+pub use catalog::{
+    CatalogIndex, Category, Image, Page, ProductCard, ProductDetail, ProductOption, StockState, Variant,
+};
+pub use money::{Currency, Money, MoneyError};

@@ -1,0 +1,37 @@
+//! Publishing the catalog to the edge: the whole catalog as one versioned snapshot, written to KV by the
+//! worker's publish endpoint. The version is a hash of the content, so publishing an unchanged catalog
+//! keeps the same version and the edge cache stays warm.
+
+use meridian_domain::api::{edge, PublishReceipt, PublishSnapshot};
+use meridian_domain::{CatalogIndex, ProductDetail};
+use meridian_origin::catalog::{categories, load_products, ProductFilter};
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+
+/// Reads the whole catalog from the database and shapes it as a snapshot.
+pub async fn snapshot(pool: &PgPool) -> anyhow::Result<PublishSnapshot> {
+    let categories = categories(pool).await?;
+    let (products, _) = load_products(pool, ProductFilter::default(), i64::MAX as u64, 0).await?;
+    let cards = products.iter().filter_map(ProductDetail::card).collect();
+    let index = CatalogIndex { categories, cards };
+    let digest = Sha256::digest(serde_json::to_vec(&(&index, &products))?);
+    let version = hex::encode(&digest[..6]);
+    Ok(PublishSnapshot { version, index, products })
+}
+
+/// Sends `snapshot` to the worker at `edge_url`, authenticated with the shared publish token.
+pub async fn publish(
+    client: &reqwest::Client,
+    edge_url: &str,
+    token: &str,
+    snapshot: &PublishSnapshot,
+) -> anyhow::Result<PublishReceipt> {
+    let url = format!("{}{}", edge_url.trim_end_matches('/'), edge::PUBLISH);
+    let response = client.post(&url).bearer_auth(token).json(snapshot).send().await?;
+    let status = response.status();
+    if !status.is_success() {
+        let body = response.text().await.unwrap_or_default();
+        anyhow::bail!("edge refused the catalog snapshot ({status}): {body}");
+    }
+    Ok(response.json().await?)
+}

@@ -1,0 +1,101 @@
+//! Catalog reads. One loader builds full products for every reader (API, snapshot) so they cannot disagree.
+
+use anyhow::anyhow;
+use meridian_domain::{Category, Currency, Image, Money, ProductDetail, ProductOption, Variant};
+use sqlx::types::Json;
+use sqlx::PgPool;
+use std::collections::HashMap;
+
+/// Which products to load; `None` means "any".
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProductFilter<'a> {
+    pub category: Option<&'a str>,
+    pub slug: Option<&'a str>,
+}
+
+pub async fn categories(pool: &PgPool) -> anyhow::Result<Vec<Category>> {
+    let rows = sqlx::query!(
+        r#"SELECT c.slug, c.name, count(p.id) AS "count!"
+           FROM categories c LEFT JOIN products p ON p.category_id = c.id
+           GROUP BY c.id ORDER BY c.name"#
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Category { slug: r.slug, name: r.name, product_count: u32::try_from(r.count).unwrap_or(0) })
+        .collect())
+}
+
+/// Products matching `filter`, ordered by category then title, with the total number that match.
+pub async fn load_products(
+    pool: &PgPool,
+    filter: ProductFilter<'_>,
+    limit: u64,
+    offset: u64,
+) -> anyhow::Result<(Vec<ProductDetail>, u64)> {
+    let limit = i64::try_from(limit)?;
+    let offset = i64::try_from(offset)?;
+    let rows = sqlx::query!(
+        r#"SELECT p.id, p.slug, p.title, p.description, p.vendor, p.tags,
+                  p.options AS "options!: Json<Vec<ProductOption>>",
+                  p.images AS "images!: Json<Vec<Image>>",
+                  c.slug AS category_slug, c.name AS category_name,
+                  (SELECT count(*) FROM products x WHERE x.category_id = c.id) AS "category_count!",
+                  count(*) OVER () AS "total!"
+           FROM products p JOIN categories c ON c.id = p.category_id
+           WHERE ($1::text IS NULL OR c.slug = $1) AND ($2::text IS NULL OR p.slug = $2)
+           ORDER BY c.name, p.title
+           LIMIT $3 OFFSET $4"#,
+        filter.category,
+        filter.slug,
+        limit,
+        offset,
+    )
+    .fetch_all(pool)
+    .await?;
+    let total = rows.first().map_or(0, |r| u64::try_from(r.total).unwrap_or(0));
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut variants = variants_of(pool, &ids).await?;
+    let products = rows
+        .into_iter()
+        .map(|r| ProductDetail {
+            variants: variants.remove(&r.id).unwrap_or_default(),
+            slug: r.slug,
+            title: r.title,
+            description: r.description,
+            vendor: r.vendor,
+            category: Category {
+                slug: r.category_slug,
+                name: r.category_name,
+                product_count: u32::try_from(r.category_count).unwrap_or(0),
+            },
+            tags: r.tags,
+            options: r.options.0,
+            images: r.images.0,
+        })
+        .collect();
+    Ok((products, total))
+}
+
+async fn variants_of(pool: &PgPool, product_ids: &[i64]) -> anyhow::Result<HashMap<i64, Vec<Variant>>> {
+    let rows = sqlx::query!(
+        r#"SELECT product_id, sku, title, options, price_minor, currency, available
+           FROM variants WHERE product_id = ANY($1) ORDER BY product_id, position, id"#,
+        product_ids,
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut by_product: HashMap<i64, Vec<Variant>> = HashMap::new();
+    for r in rows {
+        let currency = Currency::parse(&r.currency).ok_or_else(|| anyhow!("bad currency {}", r.currency))?;
+        by_product.entry(r.product_id).or_default().push(Variant {
+            sku: r.sku,
+            title: r.title,
+            options: r.options,
+            price: Money::new(r.price_minor, currency),
+            available: r.available,
+        });
+    }
+    Ok(by_product)
+}

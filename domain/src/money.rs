@@ -80,9 +80,10 @@ impl Money {
     /// Parses a supplier's decimal string ("19.99", "20", "0.5") without going through a float.
     pub fn parse_decimal(text: &str, currency: Currency) -> Result<Self, MoneyError> {
         let bad = || MoneyError::Malformed(text.to_owned());
-        let (whole, frac) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+        let text_trimmed = text.trim();
+        let (whole, frac) = text_trimmed.split_once('.').unwrap_or((text_trimmed, "00"));
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if !digits(whole) || frac.len() > 2 || (!frac.is_empty() && !digits(frac)) {
+        if !digits(whole) || frac.len() > 2 || !digits(frac) {
             return Err(bad());
         }
         let whole: i64 = whole.parse().map_err(|_| MoneyError::Overflow)?;

@@ -4,13 +4,25 @@
 //! (`#[island]`), so a catalog page ships a small wasm file that hydrates just the "add to cart" form.
 //! [`render`] turns a page into a full HTML document.
 
+// `#[component]` generates a `pub` props struct even for crate-private components.
+#![allow(unreachable_pub)]
+
 mod cart;
-mod format;
-mod layout;
-mod pages;
 mod product;
 
-pub use layout::{render, Document};
+// Server components: in the browser build only islands exist, so these are left out of it.
+#[cfg(not(feature = "hydrate"))]
+mod format;
+#[cfg(not(feature = "hydrate"))]
+mod layout;
+#[cfg(not(feature = "hydrate"))]
+mod pages;
+
+#[cfg(feature = "ssr")]
+pub use layout::render;
+#[cfg(not(feature = "hydrate"))]
+pub use layout::Document;
+#[cfg(not(feature = "hydrate"))]
 pub use pages::Page;
 
 /// Browser entry: wakes up the islands on the page. Everything else stays static HTML.

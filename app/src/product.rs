@@ -2,10 +2,11 @@
 //! island. Without JavaScript the same form posts to the edge and still adds to the cart.
 
 use leptos::prelude::*;
-use meridian_domain::{ProductDetail, StockState, Variant};
+use meridian_domain::{StockState, Variant};
 
+#[cfg(not(feature = "hydrate"))]
 #[component]
-pub(crate) fn ProductView(product: ProductDetail) -> impl IntoView {
+pub(crate) fn ProductView(product: meridian_domain::ProductDetail) -> impl IntoView {
     let image = product.images.first().cloned();
     view! {
         <article class="product" data-product=product.slug.clone()>

@@ -45,8 +45,14 @@ async fn pool(url: &str, max: u32) -> Result<PgPool, sqlx::Error> {
         .await
 }
 
-/// `origin migrate`: applies pending migrations; safe to run on every deploy.
+/// `origin migrate`: creates the database if it is missing, then applies pending migrations; safe to run
+/// on every deploy.
 pub async fn migrate(url: &str) -> anyhow::Result<()> {
+    use sqlx::migrate::MigrateDatabase;
+    if !sqlx::Postgres::database_exists(url).await.context("checking DATABASE_URL")? {
+        sqlx::Postgres::create_database(url).await.context("creating the database")?;
+        tracing::info!("created the database");
+    }
     let pool = pool(url, 1).await.context("connecting to DATABASE_URL")?;
     MIGRATOR.run(&pool).await.context("running migrations")?;
     tracing::info!(applied = MIGRATOR.iter().count(), "database is migrated");

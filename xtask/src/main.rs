@@ -1,1 +1,60 @@
-fn main() {}
+//! `cargo xtask <command>`: everything needed to build, run and test Meridian from a fresh clone.
+//!
+//! - `setup`: install pinned tools (wasm32 target, wasm-bindgen-cli, worker-build, npm packages, chromium)
+//! - `build`: client wasm + CSS + media into `edge/assets`, then the worker into `edge/build`
+//! - `dev`:   the whole store locally, seeded from the demo feed; prints the URL; Ctrl-C stops it
+//! - `test`:  every test: unit, Postgres/Redis integration, and the browser end-to-end suite
+
+mod build;
+mod paths;
+mod services;
+mod stack;
+mod tools;
+
+use anyhow::{bail, Result};
+use std::process::Command;
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("setup") => tools::ensure_all(true).map(drop),
+        Some("build") => build::all_unless_skipped(),
+        Some("dev") => stack::dev(),
+        Some("test") => test(),
+        _ => bail!("usage: cargo xtask <setup|build|dev|test>"),
+    }
+}
+
+/// Every test, in the order that fails fastest: unit and database tests, then the browser suite.
+fn test() -> Result<()> {
+    let tools = tools::ensure_all(true)?;
+    let env = services::ensure()?;
+    step("unit and integration tests (Postgres, Redis)");
+    let mut cargo = paths::cargo();
+    cargo.args(["test", "--workspace", "--exclude", "meridian-edge", "--exclude", "meridian-xtask"]);
+    cargo.env("DATABASE_URL", &env.admin_database_url).env("REDIS_URL", &env.redis_url);
+    run(&mut cargo)?;
+    build::all(&tools)?;
+    step("end-to-end tests in chromium (origin, jobs, supplier stand-in, wrangler dev)");
+    let stack = stack::Stack::start(&env, stack::Mode::Test)?;
+    let mut node = Command::new("node");
+    node.arg("--test").arg("--test-concurrency=1").arg(paths::root().join("e2e"));
+    node.env("BASE_URL", stack.edge_url()).env("ORIGIN_URL", stack.origin_url());
+    let outcome = run(&mut node);
+    drop(stack);
+    outcome
+}
+
+/// Prints a progress line.
+pub(crate) fn step(what: &str) {
+    eprintln!("\x1b[1m==> {what}\x1b[0m");
+}
+
+/// Runs a command to completion, failing with its command line if it fails.
+pub(crate) fn run(cmd: &mut Command) -> Result<()> {
+    let status = cmd.status().map_err(|e| anyhow::anyhow!("could not start {cmd:?}: {e}"))?;
+    if !status.success() {
+        bail!("command failed ({status}): {cmd:?}");
+    }
+    Ok(())
+}

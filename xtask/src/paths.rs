@@ -1,0 +1,35 @@
+//! Where things live: the clone, the shared cache outside it, and the one cargo target dir.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// The workspace root (the clone).
+pub(crate) fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+/// `$MERIDIAN_CACHE`, else `~/.cache/meridian`: pinned tools and the cargo target dir, shared by clones.
+pub(crate) fn cache() -> PathBuf {
+    if let Some(dir) = std::env::var_os("MERIDIAN_CACHE") {
+        return PathBuf::from(dir);
+    }
+    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("/tmp"), PathBuf::from);
+    home.join(".cache").join("meridian")
+}
+
+/// `$CARGO_TARGET_DIR`, else one target dir in the cache, so repeat runs and new clones build incrementally.
+pub(crate) fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| cache().join("target"), PathBuf::from)
+}
+
+/// A `cargo` command in the workspace using the shared target dir.
+pub(crate) fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(root()).env("CARGO_TARGET_DIR", target_dir());
+    cmd
+}
+
+/// A binary installed by npm into the clone's `node_modules/.bin`.
+pub(crate) fn node_bin(name: &str) -> PathBuf {
+    root().join("node_modules").join(".bin").join(name)
+}

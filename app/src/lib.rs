@@ -4,6 +4,7 @@
 //! (`#[island]`), so a catalog page ships a small wasm file that hydrates just the "add to cart" form.
 //! [`render`] turns a page into a full HTML document.
 
+#![recursion_limit = "256"]
 // `#[component]` generates a `pub` props struct even for crate-private components.
 #![allow(unreachable_pub)]
 

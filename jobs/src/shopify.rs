@@ -81,9 +81,14 @@ fn tags<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
 /// Fetches every page of `{base}/products.json`. Fails on the first bad page: a partial catalog is not
 /// imported, so a flaky supplier cannot make products disappear.
 pub async fn fetch_all(client: &reqwest::Client, base: &str) -> anyhow::Result<Vec<Product>> {
+    fetch_all_paged(client, base, PAGE_LIMIT).await
+}
+
+/// [`fetch_all`] with a chosen page size.
+pub async fn fetch_all_paged(client: &reqwest::Client, base: &str, limit: usize) -> anyhow::Result<Vec<Product>> {
     let mut all = Vec::new();
     for page in 1.. {
-        let url = format!("{}/products.json?limit={PAGE_LIMIT}&page={page}", base.trim_end_matches('/'));
+        let url = format!("{}/products.json?limit={limit}&page={page}", base.trim_end_matches('/'));
         let body: ProductsPage = client.get(&url).send().await?.error_for_status()?.json().await?;
         if body.products.is_empty() {
             break;

@@ -144,7 +144,8 @@ impl Drop for Stack {
 }
 
 fn signal_group(pid: u32, signal: &str) {
-    let _ = Command::new("kill").arg(format!("-{signal}")).arg(format!("-{pid}")).output();
+    // `--`: without it procps' kill reads the negative process-group id as an option.
+    let _ = Command::new("kill").arg(format!("-{signal}")).arg("--").arg(format!("-{pid}")).output();
 }
 
 fn install_interrupt_handler() {

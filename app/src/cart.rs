@@ -38,8 +38,11 @@ mod browser {
 
     async fn send(sku: &str) -> Result<(bool, String), JsValue> {
         let window = web_sys::window().ok_or(JsValue::NULL)?;
-        let body = serde_json::to_string(&AddLine { sku: sku.to_owned(), quantity: 1 })
-            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let body = serde_json::to_string(&AddLine {
+            sku: sku.to_owned(),
+            quantity: 1,
+        })
+        .map_err(|e| JsValue::from_str(&e.to_string()))?;
         let headers = Headers::new()?;
         headers.set("content-type", "application/json")?;
         headers.set(IDEMPOTENCY_HEADER, &window.crypto()?.random_uuid())?;
@@ -49,8 +52,13 @@ mod browser {
         init.set_headers(&headers);
         init.set_credentials(RequestCredentials::SameOrigin);
         let request = Request::new_with_str_and_init(edge::CART_LINES, &init)?;
-        let response: Response = JsFuture::from(window.fetch_with_request(&request)).await?.dyn_into()?;
-        let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
+        let response: Response = JsFuture::from(window.fetch_with_request(&request))
+            .await?
+            .dyn_into()?;
+        let text = JsFuture::from(response.text()?)
+            .await?
+            .as_string()
+            .unwrap_or_default();
         Ok((response.ok(), text))
     }
 }

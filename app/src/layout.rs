@@ -20,7 +20,9 @@ pub struct Document {
 #[cfg(feature = "ssr")]
 pub fn render(doc: Document, page: Page) -> String {
     use std::sync::Arc;
-    let owner = Owner::new_root(Some(Arc::new(hydration_context::SsrSharedContext::new_islands())));
+    let owner = Owner::new_root(Some(Arc::new(
+        hydration_context::SsrSharedContext::new_islands(),
+    )));
     let html = owner.with(move || view! { <Shell doc=doc page=page/> }.to_html());
     format!("<!DOCTYPE html>{html}")
 }

@@ -11,19 +11,19 @@
 mod cart;
 mod product;
 
-// Server components: in the browser build only islands exist, so these are left out of it.
-#[cfg(not(feature = "hydrate"))]
+// Server components exist only in the `ssr` build; the browser (and a featureless build) keeps islands.
+#[cfg(feature = "ssr")]
 mod format;
-#[cfg(not(feature = "hydrate"))]
+#[cfg(feature = "ssr")]
 mod layout;
-#[cfg(not(feature = "hydrate"))]
+#[cfg(feature = "ssr")]
 mod pages;
 
 #[cfg(feature = "ssr")]
 pub use layout::render;
-#[cfg(not(feature = "hydrate"))]
+#[cfg(feature = "ssr")]
 pub use layout::Document;
-#[cfg(not(feature = "hydrate"))]
+#[cfg(feature = "ssr")]
 pub use pages::Page;
 
 /// Browser entry: wakes up the islands on the page. Everything else stays static HTML.

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use meridian_domain::{StockState, Variant};
 
-#[cfg(not(feature = "hydrate"))]
+#[cfg(feature = "ssr")]
 #[component]
 pub(crate) fn ProductView(product: meridian_domain::ProductDetail) -> impl IntoView {
     let image = product.images.first().cloned();
@@ -40,7 +40,11 @@ fn AddToCart(variants: Vec<Variant>) -> impl IntoView {
         vs.iter()
             .enumerate()
             .map(|(i, v)| {
-                let label = format!("{}{}", variant_label(v), if v.available > 0 { "" } else { " (sold out)" });
+                let label = format!(
+                    "{}{}",
+                    variant_label(v),
+                    if v.available > 0 { "" } else { " (sold out)" }
+                );
                 view! { <option value=v.sku.clone() selected=i == first_available>{label}</option> }
             })
             .collect_view()

@@ -60,7 +60,12 @@ impl Cart {
                 line_total,
             });
         }
-        Ok(Self { id, lines: priced, item_count, subtotal })
+        Ok(Self {
+            id,
+            lines: priced,
+            item_count,
+            subtotal,
+        })
     }
 }
 

@@ -70,7 +70,11 @@ pub struct ProductDetail {
 
 impl ProductDetail {
     pub fn card(&self) -> Option<ProductCard> {
-        let price_from = self.variants.iter().map(|v| v.price).min_by_key(|p| p.minor)?;
+        let price_from = self
+            .variants
+            .iter()
+            .map(|v| v.price)
+            .min_by_key(|p| p.minor)?;
         Some(ProductCard {
             slug: self.slug.clone(),
             title: self.title.clone(),

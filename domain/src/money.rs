@@ -99,12 +99,18 @@ impl Money {
         if self.currency != other.currency {
             return Err(MoneyError::CurrencyMismatch);
         }
-        let minor = self.minor.checked_add(other.minor).ok_or(MoneyError::Overflow)?;
+        let minor = self
+            .minor
+            .checked_add(other.minor)
+            .ok_or(MoneyError::Overflow)?;
         Ok(Self::new(minor, self.currency))
     }
 
     pub fn checked_mul(self, quantity: u32) -> Result<Self, MoneyError> {
-        let minor = self.minor.checked_mul(i64::from(quantity)).ok_or(MoneyError::Overflow)?;
+        let minor = self
+            .minor
+            .checked_mul(i64::from(quantity))
+            .ok_or(MoneyError::Overflow)?;
         Ok(Self::new(minor, self.currency))
     }
 }
@@ -113,7 +119,13 @@ impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.minor < 0 { "-" } else { "" };
         let abs = self.minor.unsigned_abs();
-        write!(f, "{sign}{}{}.{:02}", self.currency.symbol(), abs / 100, abs % 100)
+        write!(
+            f,
+            "{sign}{}{}.{:02}",
+            self.currency.symbol(),
+            abs / 100,
+            abs % 100
+        )
     }
 }
 
@@ -136,10 +148,20 @@ mod tests {
     #[test]
     fn adds_and_multiplies_without_losing_cents() {
         let price = Money::new(1999, Currency::Usd);
-        let total = price.checked_mul(3).unwrap().checked_add(Money::new(1, Currency::Usd)).unwrap();
+        let total = price
+            .checked_mul(3)
+            .unwrap()
+            .checked_add(Money::new(1, Currency::Usd))
+            .unwrap();
         assert_eq!(total.minor, 5998);
         assert_eq!(total.to_string(), "$59.98");
-        assert_eq!(price.checked_add(Money::new(1, Currency::Eur)), Err(MoneyError::CurrencyMismatch));
-        assert_eq!(Money::new(i64::MAX, Currency::Usd).checked_mul(2), Err(MoneyError::Overflow));
+        assert_eq!(
+            price.checked_add(Money::new(1, Currency::Eur)),
+            Err(MoneyError::CurrencyMismatch)
+        );
+        assert_eq!(
+            Money::new(i64::MAX, Currency::Usd).checked_mul(2),
+            Err(MoneyError::Overflow)
+        );
     }
 }

@@ -21,12 +21,21 @@ impl Catalog {
 
     /// Categories and product cards; empty before the first publish.
     pub(crate) async fn index(&self) -> Result<CatalogIndex> {
-        let Some(version) = &self.version else { return Ok(CatalogIndex::default()) };
-        Ok(self.kv.get(&keys::index(version)).json().await?.unwrap_or_default())
+        let Some(version) = &self.version else {
+            return Ok(CatalogIndex::default());
+        };
+        Ok(self
+            .kv
+            .get(&keys::index(version))
+            .json()
+            .await?
+            .unwrap_or_default())
     }
 
     pub(crate) async fn product(&self, slug: &str) -> Result<Option<ProductDetail>> {
-        let Some(version) = &self.version else { return Ok(None) };
+        let Some(version) = &self.version else {
+            return Ok(None);
+        };
         Ok(self.kv.get(&keys::product(version, slug)).json().await?)
     }
 }
@@ -49,7 +58,10 @@ where
 {
     let url = req.url()?;
     let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
-    let key = format!("https://page-cache.meridian.internal/{version}/{ASSET_VERSION}{}{query}", url.path());
+    let key = format!(
+        "https://page-cache.meridian.internal/{version}/{ASSET_VERSION}{}{query}",
+        url.path()
+    );
     let cache = Cache::default();
     if let Some(hit) = cache.get(key.as_str(), true).await? {
         let headers = crate::http::mutable_headers(&hit)?;
@@ -58,7 +70,10 @@ where
     }
     let mut response = render().await?;
     if response.status_code() == 200 {
-        response.headers().set("cache-control", &format!("public, max-age=60, s-maxage={ttl}"))?;
+        response.headers().set(
+            "cache-control",
+            &format!("public, max-age=60, s-maxage={ttl}"),
+        )?;
         let copy = response.cloned()?;
         ctx.wait_until(async move {
             if let Err(err) = cache.put(key.as_str(), copy).await {

@@ -26,10 +26,26 @@ pub(crate) struct Config {
 
 impl Config {
     pub(crate) fn from_env(env: &Env) -> Result<Self> {
-        let origin_url = env.var("ORIGIN_URL")?.to_string().trim_end_matches('/').to_owned();
-        let publish_token = env.secret("PUBLISH_TOKEN").ok().map(|s| s.to_string()).filter(|s| !s.is_empty());
-        let page_ttl = env.var("PAGE_TTL_SECONDS").ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(300);
-        Ok(Self { origin_url, publish_token, page_ttl })
+        let origin_url = env
+            .var("ORIGIN_URL")?
+            .to_string()
+            .trim_end_matches('/')
+            .to_owned();
+        let publish_token = env
+            .secret("PUBLISH_TOKEN")
+            .ok()
+            .map(|s| s.to_string())
+            .filter(|s| !s.is_empty());
+        let page_ttl = env
+            .var("PAGE_TTL_SECONDS")
+            .ok()
+            .and_then(|v| v.to_string().parse().ok())
+            .unwrap_or(300);
+        Ok(Self {
+            origin_url,
+            publish_token,
+            page_ttl,
+        })
     }
 
     pub(crate) fn leptos_options(&self) -> LeptosOptions {

@@ -3,7 +3,9 @@
 
 use crate::config::Config;
 use crate::http::{cookie, json_error, problem_page};
-use meridian_domain::api::{origin as paths, ErrorBody, CART_COOKIE, IDEMPOTENCY_HEADER, REQUEST_ID_HEADER};
+use meridian_domain::api::{
+    origin as paths, ErrorBody, CART_COOKIE, IDEMPOTENCY_HEADER, REQUEST_ID_HEADER,
+};
 use meridian_domain::{AddLine, Cart};
 use wasm_bindgen::JsValue;
 use worker::{Fetch, Headers, Method, Request, RequestInit, Response, Result};
@@ -44,8 +46,14 @@ fn cart_id(req: &Request) -> Option<String> {
 }
 
 fn cart_cookie(req: &Request, id: &str) -> Result<String> {
-    let secure = if req.url()?.scheme() == "https" { "; Secure" } else { "" };
-    Ok(format!("{CART_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={CART_COOKIE_MAX_AGE}{secure}"))
+    let secure = if req.url()?.scheme() == "https" {
+        "; Secure"
+    } else {
+        ""
+    };
+    Ok(format!(
+        "{CART_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={CART_COOKIE_MAX_AGE}{secure}"
+    ))
 }
 
 /// Adds a line to the shopper's cart, creating the cart (and its cookie) on first use.
@@ -58,7 +66,15 @@ async fn forward_line(
     key: &str,
 ) -> Result<(Response, Option<String>)> {
     if let Some(id) = cart_id(req) {
-        let response = origin(config, Method::Post, &paths::cart_lines(&id), Some(body.clone()), request_id, Some(key)).await?;
+        let response = origin(
+            config,
+            Method::Post,
+            &paths::cart_lines(&id),
+            Some(body.clone()),
+            request_id,
+            Some(key),
+        )
+        .await?;
         // A cart the origin no longer knows (expired, or a reset database) is replaced, not an error.
         if response.status_code() != 404 {
             return Ok((response, None));
@@ -69,7 +85,15 @@ async fn forward_line(
         return Ok((created, None));
     }
     let id = created.json::<Cart>().await?.id.to_string();
-    let response = origin(config, Method::Post, &paths::cart_lines(&id), Some(body), request_id, Some(key)).await?;
+    let response = origin(
+        config,
+        Method::Post,
+        &paths::cart_lines(&id),
+        Some(body),
+        request_id,
+        Some(key),
+    )
+    .await?;
     Ok((response, Some(cart_cookie(req, &id)?)))
 }
 
@@ -83,7 +107,11 @@ fn idempotency_key(req: &Request) -> String {
 }
 
 /// `POST /api/cart/lines` with `{"sku", "quantity"}`: the island's add to cart.
-pub(crate) async fn add_line(mut req: Request, config: &Config, request_id: &str) -> Result<Response> {
+pub(crate) async fn add_line(
+    mut req: Request,
+    config: &Config,
+    request_id: &str,
+) -> Result<Response> {
     let body = req.bytes().await?;
     if body.len() > MAX_BODY {
         return json_error(413, "too_large", "The request body is too large.");
@@ -102,22 +130,39 @@ pub(crate) async fn add_line(mut req: Request, config: &Config, request_id: &str
 }
 
 /// `POST /cart/add` from the product form when JavaScript is off: same write, then a redirect to the cart.
-pub(crate) async fn add_line_form(mut req: Request, config: &Config, request_id: &str) -> Result<Response> {
+pub(crate) async fn add_line_form(
+    mut req: Request,
+    config: &Config,
+    request_id: &str,
+) -> Result<Response> {
     let form = req.form_data().await?;
     let field = |name| match form.get(name) {
         Some(worker::FormEntry::Field(v)) => Some(v),
         _ => None,
     };
     let sku = field("sku").unwrap_or_default();
-    let Ok(quantity) = field("quantity").unwrap_or_else(|| "1".into()).parse::<u32>() else {
-        return problem_page(config, 422, "Could not add to cart", "Quantity must be a whole number.", None);
+    let Ok(quantity) = field("quantity")
+        .unwrap_or_else(|| "1".into())
+        .parse::<u32>()
+    else {
+        return problem_page(
+            config,
+            422,
+            "Could not add to cart",
+            "Quantity must be a whole number.",
+            None,
+        );
     };
     let body = serde_json::to_string(&AddLine { sku, quantity })?;
     let key = idempotency_key(&req);
     let (mut response, new_cookie) = forward_line(&req, config, body, request_id, &key).await?;
     if response.status_code() != 200 {
         let status = response.status_code();
-        let message = response.json::<ErrorBody>().await.map(|e| e.message).unwrap_or_default();
+        let message = response
+            .json::<ErrorBody>()
+            .await
+            .map(|e| e.message)
+            .unwrap_or_default();
         return problem_page(config, status, "Could not add to cart", &message, None);
     }
     let reply = Response::empty()?.with_status(303);
@@ -129,13 +174,29 @@ pub(crate) async fn add_line_form(mut req: Request, config: &Config, request_id:
 }
 
 /// The shopper's cart from the origin; `None` if they have none (or it no longer exists).
-pub(crate) async fn load_cart(req: &Request, config: &Config, request_id: &str) -> Result<Option<Cart>> {
-    let Some(id) = cart_id(req) else { return Ok(None) };
-    let mut response = origin(config, Method::Get, &paths::cart(&id), None, request_id, None).await?;
+pub(crate) async fn load_cart(
+    req: &Request,
+    config: &Config,
+    request_id: &str,
+) -> Result<Option<Cart>> {
+    let Some(id) = cart_id(req) else {
+        return Ok(None);
+    };
+    let mut response = origin(
+        config,
+        Method::Get,
+        &paths::cart(&id),
+        None,
+        request_id,
+        None,
+    )
+    .await?;
     match response.status_code() {
         200 => Ok(Some(response.json().await?)),
         404 => Ok(None),
-        status => Err(worker::Error::RustError(format!("origin answered {status} for a cart"))),
+        status => Err(worker::Error::RustError(format!(
+            "origin answered {status} for a cart"
+        ))),
     }
 }
 
@@ -144,7 +205,9 @@ pub(crate) async fn get_cart(req: &Request, config: &Config, request_id: &str) -
     match load_cart(req, config, request_id).await? {
         Some(cart) => {
             let response = Response::from_json(&cart)?;
-            response.headers().set("cache-control", "private, no-store")?;
+            response
+                .headers()
+                .set("cache-control", "private, no-store")?;
             Ok(response)
         }
         None => json_error(404, "not_found", "You have no cart yet."),

@@ -25,7 +25,10 @@ pub(crate) fn request_id(req: &Request) -> String {
         .get(REQUEST_ID_HEADER)
         .ok()
         .flatten()
-        .filter(|id| (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .filter(|id| {
+            (8..=64).contains(&id.len())
+                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
 }
 
@@ -50,15 +53,29 @@ pub(crate) fn mutable_headers(response: &Response) -> Result<worker::Headers> {
 }
 
 pub(crate) fn json_error(status: u16, code: &str, message: &str) -> Result<Response> {
-    let body = ErrorBody { error: code.to_owned(), message: message.to_owned() };
+    let body = ErrorBody {
+        error: code.to_owned(),
+        message: message.to_owned(),
+    };
     Ok(Response::from_json(&body)?.with_status(status))
 }
 
 /// Renders `page` as a full HTML document with the given status and cache policy.
-pub(crate) fn html(config: &Config, page: Page, categories: Vec<Category>, status: u16) -> Result<Response> {
-    let doc = Document { options: config.leptos_options(), stylesheet: config.stylesheet(), categories };
+pub(crate) fn html(
+    config: &Config,
+    page: Page,
+    categories: Vec<Category>,
+    status: u16,
+) -> Result<Response> {
+    let doc = Document {
+        options: config.leptos_options(),
+        stylesheet: config.stylesheet(),
+        categories,
+    };
     let response = Response::from_html(render(doc, page))?.with_status(status);
-    response.headers().set("cache-control", "private, no-store")?;
+    response
+        .headers()
+        .set("cache-control", "private, no-store")?;
     Ok(response)
 }
 
@@ -70,7 +87,10 @@ pub(crate) fn problem_page(
     message: &str,
     categories: Option<Vec<Category>>,
 ) -> Result<Response> {
-    let page = Page::Problem { title: title.to_owned(), message: message.to_owned() };
+    let page = Page::Problem {
+        title: title.to_owned(),
+        message: message.to_owned(),
+    };
     html(config, page, categories.unwrap_or_default(), status)
 }
 

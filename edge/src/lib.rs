@@ -20,25 +20,49 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Err(err) => {
             // Internal detail goes to the log with the request id, never to the shopper.
             worker::console_error!("request {request_id} failed: {err}");
-            http::problem_page(&config, 500, "Something went wrong", "Please try again in a moment.", None)?
+            http::problem_page(
+                &config,
+                500,
+                "Something went wrong",
+                "Please try again in a moment.",
+                None,
+            )?
         }
     };
     http::finish(response, &request_id)
 }
 
-async fn route(req: Request, env: &Env, config: &Config, ctx: &Context, request_id: &str) -> Result<Response> {
+async fn route(
+    req: Request,
+    env: &Env,
+    config: &Config,
+    ctx: &Context,
+    request_id: &str,
+) -> Result<Response> {
     let path = req.path();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     match (req.method(), segments.as_slice()) {
         (Method::Get | Method::Head, [""]) => pages::home(&req, env, config, ctx).await,
-        (Method::Get | Method::Head, ["c", slug]) => pages::category(&req, env, config, ctx, slug).await,
-        (Method::Get | Method::Head, ["p", slug]) => pages::product(&req, env, config, ctx, slug).await,
+        (Method::Get | Method::Head, ["c", slug]) => {
+            pages::category(&req, env, config, ctx, slug).await
+        }
+        (Method::Get | Method::Head, ["p", slug]) => {
+            pages::product(&req, env, config, ctx, slug).await
+        }
         (Method::Get | Method::Head, ["cart"]) => pages::cart(&req, env, config, request_id).await,
         (Method::Post, ["cart", "add"]) => gateway::add_line_form(req, config, request_id).await,
-        (Method::Post, ["api", "cart", "lines"]) => gateway::add_line(req, config, request_id).await,
+        (Method::Post, ["api", "cart", "lines"]) => {
+            gateway::add_line(req, config, request_id).await
+        }
         (Method::Get, ["api", "cart"]) => gateway::get_cart(&req, config, request_id).await,
         (Method::Post, ["_meridian", "publish"]) => publish::publish(req, env, config).await,
         (_, ["api", ..]) => http::json_error(404, "not_found", "There is no such API route."),
-        _ => http::problem_page(config, 404, "Page not found", "We could not find that page.", None),
+        _ => http::problem_page(
+            config,
+            404,
+            "Page not found",
+            "We could not find that page.",
+            None,
+        ),
     }
 }

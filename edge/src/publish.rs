@@ -11,7 +11,11 @@ const MAX_SNAPSHOT: usize = 20 * 1024 * 1024;
 
 pub(crate) async fn publish(mut req: Request, env: &Env, config: &Config) -> Result<Response> {
     let Some(token) = &config.publish_token else {
-        return json_error(503, "disabled", "Publishing is disabled: PUBLISH_TOKEN is not set.");
+        return json_error(
+            503,
+            "disabled",
+            "Publishing is disabled: PUBLISH_TOKEN is not set.",
+        );
     };
     let presented = req.headers().get("authorization")?.unwrap_or_default();
     if !constant_time_eq(presented.as_bytes(), format!("Bearer {token}").as_bytes()) {
@@ -23,20 +27,37 @@ pub(crate) async fn publish(mut req: Request, env: &Env, config: &Config) -> Res
     }
     let snapshot: PublishSnapshot = match serde_json::from_slice(&body) {
         Ok(s) => s,
-        Err(e) => return json_error(422, "unprocessable", &format!("Not a catalog snapshot: {e}")),
+        Err(e) => {
+            return json_error(
+                422,
+                "unprocessable",
+                &format!("Not a catalog snapshot: {e}"),
+            )
+        }
     };
     if snapshot.version.is_empty() || !snapshot.version.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return json_error(422, "unprocessable", "The version must be non-empty and alphanumeric.");
+        return json_error(
+            422,
+            "unprocessable",
+            "The version must be non-empty and alphanumeric.",
+        );
     }
     let kv = env.kv("CATALOG")?;
     let version = &snapshot.version;
     for product in &snapshot.products {
-        kv.put(&keys::product(version, &product.slug), product)?.execute().await?;
+        kv.put(&keys::product(version, &product.slug), product)?
+            .execute()
+            .await?;
     }
-    kv.put(&keys::index(version), &snapshot.index)?.execute().await?;
+    kv.put(&keys::index(version), &snapshot.index)?
+        .execute()
+        .await?;
     kv.put(keys::VERSION, version.as_str())?.execute().await?;
     let documents = u32::try_from(snapshot.products.len() + 1).unwrap_or(u32::MAX);
-    Response::from_json(&PublishReceipt { version: version.clone(), documents })
+    Response::from_json(&PublishReceipt {
+        version: version.clone(),
+        documents,
+    })
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -12,10 +12,20 @@ use std::time::Duration;
 #[derive(Debug, Parser)]
 #[command(name = "jobs", about = "Meridian background jobs")]
 struct Cli {
-    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379", global = true)]
+    #[arg(
+        long,
+        env = "REDIS_URL",
+        default_value = "redis://127.0.0.1:6379",
+        global = true
+    )]
     redis_url: String,
     /// Prefix of every queue, so several deployments or test runs can share one Redis.
-    #[arg(long, env = "JOBS_NAMESPACE", default_value = "meridian", global = true)]
+    #[arg(
+        long,
+        env = "JOBS_NAMESPACE",
+        default_value = "meridian",
+        global = true
+    )]
     namespace: String,
     #[command(subcommand)]
     command: Command,
@@ -61,18 +71,43 @@ async fn main() -> anyhow::Result<()> {
     meridian_origin::telemetry::init(meridian_origin::config::LogFormat::Text);
     let cli = Cli::parse();
     match cli.command {
-        Command::Worker { database_url, edge_url, publish_token, currency, initial_stock } => {
-            let currency = Currency::parse(&currency).context("SUPPLIER_CURRENCY must be USD, EUR or GBP")?;
+        Command::Worker {
+            database_url,
+            edge_url,
+            publish_token,
+            currency,
+            initial_stock,
+        } => {
+            let currency =
+                Currency::parse(&currency).context("SUPPLIER_CURRENCY must be USD, EUR or GBP")?;
             let edge = match (edge_url, publish_token) {
                 (Some(url), Some(token)) => Some(EdgeTarget { url, token }),
                 (Some(_), None) => anyhow::bail!("EDGE_URL is set but PUBLISH_TOKEN is not"),
                 _ => None,
             };
-            let db = sqlx::PgPool::connect(&database_url).await.context("connecting to DATABASE_URL")?;
-            let ctx = JobContext { db, http: http_client(), edge, currency, initial_stock };
-            worker::run(ctx, &cli.redis_url, &cli.namespace, meridian_origin::shutdown_signal()).await
+            let db = sqlx::PgPool::connect(&database_url)
+                .await
+                .context("connecting to DATABASE_URL")?;
+            let ctx = JobContext {
+                db,
+                http: http_client(),
+                edge,
+                currency,
+                initial_stock,
+            };
+            worker::run(
+                ctx,
+                &cli.redis_url,
+                &cli.namespace,
+                meridian_origin::shutdown_signal(),
+            )
+            .await
         }
-        Command::Enqueue { feed_url, wait, database_url } => {
+        Command::Enqueue {
+            feed_url,
+            wait,
+            database_url,
+        } => {
             let db = match (wait, database_url) {
                 (Some(_), Some(url)) => Some(sqlx::PgPool::connect(&url).await?),
                 (Some(_), None) => anyhow::bail!("--wait needs DATABASE_URL to see the run finish"),
@@ -82,7 +117,8 @@ async fn main() -> anyhow::Result<()> {
                 Some(db) => meridian_origin::catalog::import::last_sync_run(db).await?,
                 None => None,
             };
-            queue::enqueue_product_sync(&cli.redis_url, &cli.namespace, ProductSync { feed_url }).await?;
+            queue::enqueue_product_sync(&cli.redis_url, &cli.namespace, ProductSync { feed_url })
+                .await?;
             println!("enqueued product-sync");
             if let (Some(secs), Some(db)) = (wait, db) {
                 wait_for_run(&db, before, Duration::from_secs(secs)).await?;
@@ -93,7 +129,11 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn wait_for_run(db: &sqlx::PgPool, before: Option<i64>, timeout: Duration) -> anyhow::Result<()> {
+async fn wait_for_run(
+    db: &sqlx::PgPool,
+    before: Option<i64>,
+    timeout: Duration,
+) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     while started.elapsed() < timeout {
         if meridian_origin::catalog::import::last_sync_run(db).await? > before {

@@ -7,8 +7,21 @@ use meridian_origin::catalog::import::{ImportProduct, ImportVariant};
 
 /// Turns "Home & Kitchen" into "home-kitchen".
 pub fn slugify(text: &str) -> String {
-    let lowered: String = text.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-    lowered.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
+    let lowered: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    lowered
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// Strips tags and decodes the common entities: supplier HTML never reaches our pages as markup.
@@ -26,18 +39,30 @@ pub fn plain_text(html: &str) -> String {
             _ => {}
         }
     }
-    let decoded = out.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"");
+    let decoded = out
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"");
     let decoded = decoded.replace("&#39;", "'").replace("&amp;", "&");
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Maps one supplier product; `Err` says why it was skipped.
-pub fn product(p: &shopify::Product, currency: Currency, initial_stock: i32) -> Result<ImportProduct, String> {
+pub fn product(
+    p: &shopify::Product,
+    currency: Currency,
+    initial_stock: i32,
+) -> Result<ImportProduct, String> {
     let slug = slugify(&p.handle);
     if slug.is_empty() || p.title.trim().is_empty() {
         return Err(format!("product {} has no handle or title", p.id));
     }
-    let category = if p.product_type.trim().is_empty() { "Other" } else { p.product_type.trim() };
+    let category = if p.product_type.trim().is_empty() {
+        "Other"
+    } else {
+        p.product_type.trim()
+    };
     let mut images: Vec<&shopify::Image> = p.images.iter().collect();
     images.sort_by_key(|i| i.position);
     let variants = p
@@ -57,10 +82,20 @@ pub fn product(p: &shopify::Product, currency: Currency, initial_stock: i32) -> 
         category_slug: slugify(category),
         category_name: category.to_owned(),
         tags: p.tags.clone(),
-        options: p.options.iter().map(|o| ProductOption { name: o.name.clone(), values: o.values.clone() }).collect(),
+        options: p
+            .options
+            .iter()
+            .map(|o| ProductOption {
+                name: o.name.clone(),
+                values: o.values.clone(),
+            })
+            .collect(),
         images: images
             .into_iter()
-            .map(|i| Image { src: i.src.clone(), alt: i.alt.clone().unwrap_or_else(|| p.title.clone()) })
+            .map(|i| Image {
+                src: i.src.clone(),
+                alt: i.alt.clone().unwrap_or_else(|| p.title.clone()),
+            })
             .collect(),
         variants,
     })
@@ -72,14 +107,19 @@ fn variant(
     currency: Currency,
     initial_stock: i32,
 ) -> Result<ImportVariant, String> {
-    let price = Money::parse_decimal(&v.price, currency).map_err(|e| format!("variant {}: {e}", v.id))?;
+    let price =
+        Money::parse_decimal(&v.price, currency).map_err(|e| format!("variant {}: {e}", v.id))?;
     let sku = v.sku.as_deref().map(str::trim).filter(|s| !s.is_empty());
     Ok(ImportVariant {
         external_id: v.id,
         // Shopify allows variants without a SKU; ours must have one, so derive a stable one from the ids.
         sku: sku.map_or_else(|| format!("SUP-{}-{}", p.id, v.id), str::to_owned),
         title: v.title.clone(),
-        options: [&v.option1, &v.option2, &v.option3].into_iter().flatten().cloned().collect(),
+        options: [&v.option1, &v.option2, &v.option3]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect(),
         position: v.position,
         price,
         initial_stock: if v.available { initial_stock } else { 0 },
@@ -94,7 +134,10 @@ mod tests {
     fn slugs_and_text_are_clean() {
         assert_eq!(slugify("Home & Kitchen"), "home-kitchen");
         assert_eq!(slugify("  T-Shirts "), "t-shirts");
-        assert_eq!(plain_text("<p>Soft &amp; warm</p><ul><li>One</li></ul>"), "Soft & warm One");
+        assert_eq!(
+            plain_text("<p>Soft &amp; warm</p><ul><li>One</li></ul>"),
+            "Soft & warm One"
+        );
         assert_eq!(plain_text("<script>alert(1)</script>"), "alert(1)");
     }
 }

@@ -44,12 +44,18 @@ pub async fn run(ctx: &JobContext, job: &ProductSync) -> anyhow::Result<SyncRun>
     let published_version = match &ctx.edge {
         Some(edge) => {
             let snapshot = crate::publish::snapshot(&ctx.db).await?;
-            let receipt = crate::publish::publish(&ctx.http, &edge.url, &edge.token, &snapshot).await?;
+            let receipt =
+                crate::publish::publish(&ctx.http, &edge.url, &edge.token, &snapshot).await?;
             Some(receipt.version)
         }
         None => None,
     };
-    let run = SyncRun { source: job.feed_url.clone(), summary, skipped, published_version };
+    let run = SyncRun {
+        source: job.feed_url.clone(),
+        summary,
+        skipped,
+        published_version,
+    };
     record_sync_run(&ctx.db, &run).await?;
     tracing::info!(?run.summary, skipped, version = ?run.published_version, "product sync finished");
     Ok(run)

@@ -16,7 +16,11 @@ pub async fn snapshot(pool: &PgPool) -> anyhow::Result<PublishSnapshot> {
     let index = CatalogIndex { categories, cards };
     let digest = Sha256::digest(serde_json::to_vec(&(&index, &products))?);
     let version = hex::encode(&digest[..6]);
-    Ok(PublishSnapshot { version, index, products })
+    Ok(PublishSnapshot {
+        version,
+        index,
+        products,
+    })
 }
 
 /// Sends `snapshot` to the worker at `edge_url`, authenticated with the shared publish token.
@@ -27,7 +31,12 @@ pub async fn publish(
     snapshot: &PublishSnapshot,
 ) -> anyhow::Result<PublishReceipt> {
     let url = format!("{}{}", edge_url.trim_end_matches('/'), edge::PUBLISH);
-    let response = client.post(&url).bearer_auth(token).json(snapshot).send().await?;
+    let response = client
+        .post(&url)
+        .bearer_auth(token)
+        .json(snapshot)
+        .send()
+        .await?;
     let status = response.status();
     if !status.is_success() {
         let body = response.text().await.unwrap_or_default();

@@ -11,15 +11,25 @@ pub fn product_sync_queue(namespace: &str) -> String {
 }
 
 /// Storage of product-sync jobs on the Redis at `redis_url`.
-pub async fn product_sync_storage(redis_url: &str, namespace: &str) -> anyhow::Result<RedisStorage<ProductSync>> {
+pub async fn product_sync_storage(
+    redis_url: &str,
+    namespace: &str,
+) -> anyhow::Result<RedisStorage<ProductSync>> {
     let conn = apalis_redis::connect(redis_url).await?;
     let config = Config::default().queue(product_sync_queue(namespace));
     Ok(RedisStorage::new(conn).with_config(config))
 }
 
 /// Enqueues one product sync.
-pub async fn enqueue_product_sync(redis_url: &str, namespace: &str, job: ProductSync) -> anyhow::Result<()> {
+pub async fn enqueue_product_sync(
+    redis_url: &str,
+    namespace: &str,
+    job: ProductSync,
+) -> anyhow::Result<()> {
     let mut storage = product_sync_storage(redis_url, namespace).await?;
-    storage.push(job).await.map_err(|e| anyhow::anyhow!("could not enqueue product-sync: {e}"))?;
+    storage
+        .push(job)
+        .await
+        .map_err(|e| anyhow::anyhow!("could not enqueue product-sync: {e}"))?;
     Ok(())
 }

@@ -74,7 +74,12 @@ fn tags<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
     }
     Ok(match Tags::deserialize(d)? {
         Tags::List(list) => list,
-        Tags::Text(text) => text.split(',').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect(),
+        Tags::Text(text) => text
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(String::from)
+            .collect(),
     })
 }
 
@@ -85,11 +90,24 @@ pub async fn fetch_all(client: &reqwest::Client, base: &str) -> anyhow::Result<V
 }
 
 /// [`fetch_all`] with a chosen page size.
-pub async fn fetch_all_paged(client: &reqwest::Client, base: &str, limit: usize) -> anyhow::Result<Vec<Product>> {
+pub async fn fetch_all_paged(
+    client: &reqwest::Client,
+    base: &str,
+    limit: usize,
+) -> anyhow::Result<Vec<Product>> {
     let mut all = Vec::new();
     for page in 1.. {
-        let url = format!("{}/products.json?limit={limit}&page={page}", base.trim_end_matches('/'));
-        let body: ProductsPage = client.get(&url).send().await?.error_for_status()?.json().await?;
+        let url = format!(
+            "{}/products.json?limit={limit}&page={page}",
+            base.trim_end_matches('/')
+        );
+        let body: ProductsPage = client
+            .get(&url)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
         if body.products.is_empty() {
             break;
         }

@@ -35,9 +35,17 @@ async fn products_page(
     let limit = q.limit.unwrap_or(30);
     let page = q.page.unwrap_or(1);
     if limit == 0 || limit > PAGE_LIMIT || page == 0 {
-        return Err((StatusCode::BAD_REQUEST, format!("limit must be 1..={PAGE_LIMIT} and page >= 1")));
+        return Err((
+            StatusCode::BAD_REQUEST,
+            format!("limit must be 1..={PAGE_LIMIT} and page >= 1"),
+        ));
     }
-    let items = products.iter().skip((page - 1) * limit).take(limit).cloned().collect();
+    let items = products
+        .iter()
+        .skip((page - 1) * limit)
+        .take(limit)
+        .cloned()
+        .collect();
     Ok(Json(ProductsPage { products: items }))
 }
 
@@ -46,6 +54,8 @@ pub async fn serve(listen: std::net::SocketAddr, feed: &std::path::Path) -> anyh
     let products = load_feed(feed)?;
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(addr = %listener.local_addr()?, products = products.len(), "supplier stand-in listening");
-    axum::serve(listener, router(products)).with_graceful_shutdown(meridian_origin::shutdown_signal()).await?;
+    axum::serve(listener, router(products))
+        .with_graceful_shutdown(meridian_origin::shutdown_signal())
+        .await?;
     Ok(())
 }

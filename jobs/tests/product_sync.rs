@@ -27,11 +27,20 @@ async fn serve(router: Router) -> String {
 type Published = Arc<Mutex<Vec<PublishSnapshot>>>;
 
 /// Records what the job publishes, checking the token like the worker does.
-async fn capture(State(seen): State<Published>, headers: HeaderMap, Json(s): Json<PublishSnapshot>) -> Result<Json<PublishReceipt>, StatusCode> {
-    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&format!("Bearer {TOKEN}")) {
+async fn capture(
+    State(seen): State<Published>,
+    headers: HeaderMap,
+    Json(s): Json<PublishSnapshot>,
+) -> Result<Json<PublishReceipt>, StatusCode> {
+    if headers.get("authorization").and_then(|v| v.to_str().ok())
+        != Some(&format!("Bearer {TOKEN}"))
+    {
         return Err(StatusCode::UNAUTHORIZED);
     }
-    let receipt = PublishReceipt { version: s.version.clone(), documents: s.products.len() as u32 + 1 };
+    let receipt = PublishReceipt {
+        version: s.version.clone(),
+        documents: s.products.len() as u32 + 1,
+    };
     seen.lock().unwrap().push(s);
     Ok(Json(receipt))
 }
@@ -42,7 +51,10 @@ fn redis_url() -> String {
 
 async fn wait_for_runs(pool: &PgPool, n: i64) {
     for _ in 0..240 {
-        let done: i64 = sqlx::query_scalar("SELECT count(*) FROM sync_runs").fetch_one(pool).await.unwrap();
+        let done: i64 = sqlx::query_scalar("SELECT count(*) FROM sync_runs")
+            .fetch_one(pool)
+            .await
+            .unwrap();
         if done >= n {
             return;
         }
@@ -67,64 +79,115 @@ async fn syncing_twice_through_redis_changes_nothing_the_second_time(pool: PgPoo
     let feed_len = feed.len() as i64;
     let supplier_url = serve(supplier::router(feed)).await;
     let published: Published = Arc::default();
-    let edge_url = serve(Router::new().route("/_meridian/publish", post(capture)).with_state(published.clone())).await;
+    let edge_url = serve(
+        Router::new()
+            .route("/_meridian/publish", post(capture))
+            .with_state(published.clone()),
+    )
+    .await;
 
     let namespace = format!("meridian-test-{}", uuid::Uuid::new_v4());
     let ctx = JobContext {
         db: pool.clone(),
         http: http_client(),
-        edge: Some(EdgeTarget { url: edge_url, token: TOKEN.into() }),
+        edge: Some(EdgeTarget {
+            url: edge_url,
+            token: TOKEN.into(),
+        }),
         currency: Currency::Usd,
         initial_stock: 25,
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let redis = redis_url();
     let ns = namespace.clone();
-    let worker = tokio::spawn(async move { worker::run(ctx, &redis, &ns, async { let _ = stopped.await; }).await });
+    let worker = tokio::spawn(async move {
+        worker::run(ctx, &redis, &ns, async {
+            let _ = stopped.await;
+        })
+        .await
+    });
 
-    let job = ProductSync { feed_url: supplier_url };
-    queue::enqueue_product_sync(&redis_url(), &namespace, job.clone()).await.unwrap();
+    let job = ProductSync {
+        feed_url: supplier_url,
+    };
+    queue::enqueue_product_sync(&redis_url(), &namespace, job.clone())
+        .await
+        .unwrap();
     wait_for_runs(&pool, 1).await;
     let first = fingerprint(&pool).await;
     assert_eq!(first.0, feed_len, "every demo product imported");
-    assert!(first.1 >= 300 && first.2 >= 6, "variants and categories imported: {first:?}");
+    assert!(
+        first.1 >= 300 && first.2 >= 6,
+        "variants and categories imported: {first:?}"
+    );
 
-    queue::enqueue_product_sync(&redis_url(), &namespace, job).await.unwrap();
+    queue::enqueue_product_sync(&redis_url(), &namespace, job)
+        .await
+        .unwrap();
     wait_for_runs(&pool, 2).await;
-    assert_eq!(fingerprint(&pool).await, first, "second run changed no row, not even updated_at");
+    assert_eq!(
+        fingerprint(&pool).await,
+        first,
+        "second run changed no row, not even updated_at"
+    );
 
     let runs: Vec<(i32, i32, i32)> =
-        sqlx::query_as("SELECT created, updated, unchanged FROM sync_runs ORDER BY id").fetch_all(&pool).await.unwrap();
+        sqlx::query_as("SELECT created, updated, unchanged FROM sync_runs ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
     assert_eq!(runs, vec![(feed_len as i32, 0, 0), (0, 0, feed_len as i32)]);
     let published = published.lock().unwrap().clone();
     assert_eq!(published.len(), 2, "each run published");
-    assert_eq!(published[0].version, published[1].version, "same catalog, same snapshot version");
+    assert_eq!(
+        published[0].version, published[1].version,
+        "same catalog, same snapshot version"
+    );
     assert_eq!(published[0].products.len() as i64, feed_len);
     assert_eq!(published[0].index.cards.len() as i64, feed_len);
 
     stop.send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(40), worker).await.expect("worker stops gracefully").unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(40), worker)
+        .await
+        .expect("worker stops gracefully")
+        .unwrap()
+        .unwrap();
 }
 
 #[sqlx::test(migrator = "meridian_origin::db::MIGRATOR")]
 async fn a_supplier_change_updates_only_that_product(pool: PgPool) {
     let mut feed = supplier::load_feed(FEED.as_ref()).unwrap();
-    let ctx = JobContext { db: pool.clone(), http: http_client(), edge: None, currency: Currency::Usd, initial_stock: 7 };
+    let ctx = JobContext {
+        db: pool.clone(),
+        http: http_client(),
+        edge: None,
+        currency: Currency::Usd,
+        initial_stock: 7,
+    };
     let url = serve(supplier::router(feed.clone())).await;
-    meridian_jobs::product_sync::run(&ctx, &ProductSync { feed_url: url }).await.unwrap();
+    meridian_jobs::product_sync::run(&ctx, &ProductSync { feed_url: url })
+        .await
+        .unwrap();
 
     feed[0].variants[0].price = "1.50".into();
     feed[1].variants[0].price = "not a price".into();
     let handle = feed[0].handle.clone();
     let sku = feed[0].variants[0].sku.clone().unwrap();
     let url = serve(supplier::router(feed.clone())).await;
-    let run = meridian_jobs::product_sync::run(&ctx, &ProductSync { feed_url: url }).await.unwrap();
-    assert_eq!((run.summary.updated, run.skipped), (1, 1), "one price changed, one malformed product skipped");
-    let (price, stock): (i64, i32) = sqlx::query_as("SELECT price_minor, available FROM variants WHERE sku = $1")
-        .bind(&sku)
-        .fetch_one(&pool)
+    let run = meridian_jobs::product_sync::run(&ctx, &ProductSync { feed_url: url })
         .await
         .unwrap();
+    assert_eq!(
+        (run.summary.updated, run.skipped),
+        (1, 1),
+        "one price changed, one malformed product skipped"
+    );
+    let (price, stock): (i64, i32) =
+        sqlx::query_as("SELECT price_minor, available FROM variants WHERE sku = $1")
+            .bind(&sku)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(price, 150, "{handle}'s new price landed exactly");
     assert!(stock == 7 || stock == 0, "a re-sync never resets stock");
 }
@@ -133,9 +196,23 @@ async fn a_supplier_change_updates_only_that_product(pool: PgPool) {
 async fn the_feed_is_read_page_by_page() {
     let feed = supplier::load_feed(FEED.as_ref()).unwrap();
     let url = serve(supplier::router(feed.clone())).await;
-    let fetched = shopify::fetch_all_paged(&http_client(), &url, 25).await.unwrap();
+    let fetched = shopify::fetch_all_paged(&http_client(), &url, 25)
+        .await
+        .unwrap();
     let ids: Vec<i64> = fetched.iter().map(|p| p.id).collect();
-    assert_eq!(ids, feed.iter().map(|p| p.id).collect::<Vec<_>>(), "all pages, in order, none twice");
-    let too_big = http_client().get(format!("{url}/products.json?limit=251")).send().await.unwrap();
-    assert_eq!(too_big.status(), 400, "the stand-in enforces Shopify's 250 cap");
+    assert_eq!(
+        ids,
+        feed.iter().map(|p| p.id).collect::<Vec<_>>(),
+        "all pages, in order, none twice"
+    );
+    let too_big = http_client()
+        .get(format!("{url}/products.json?limit=251"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        too_big.status(),
+        400,
+        "the stand-in enforces Shopify's 250 cap"
+    );
 }

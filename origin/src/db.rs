@@ -18,9 +18,15 @@ impl Db {
     }
 
     pub async fn connect(primary: &str, replica: Option<&str>, max: u32) -> anyhow::Result<Self> {
-        let primary_pool = pool(primary, max).await.context("connecting to DATABASE_URL")?;
+        let primary_pool = pool(primary, max)
+            .await
+            .context("connecting to DATABASE_URL")?;
         let replica_pool = match replica {
-            Some(url) => Some(pool(url, max).await.context("connecting to DATABASE_REPLICA_URL")?),
+            Some(url) => Some(
+                pool(url, max)
+                    .await
+                    .context("connecting to DATABASE_REPLICA_URL")?,
+            ),
             None => None,
         };
         Ok(Self::new(primary_pool, replica_pool))
@@ -49,8 +55,13 @@ async fn pool(url: &str, max: u32) -> Result<PgPool, sqlx::Error> {
 /// on every deploy.
 pub async fn migrate(url: &str) -> anyhow::Result<()> {
     use sqlx::migrate::MigrateDatabase;
-    if !sqlx::Postgres::database_exists(url).await.context("checking DATABASE_URL")? {
-        sqlx::Postgres::create_database(url).await.context("creating the database")?;
+    if !sqlx::Postgres::database_exists(url)
+        .await
+        .context("checking DATABASE_URL")?
+    {
+        sqlx::Postgres::create_database(url)
+            .await
+            .context("creating the database")?;
         tracing::info!("created the database");
     }
     let pool = pool(url, 1).await.context("connecting to DATABASE_URL")?;

@@ -71,7 +71,10 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        let body = ErrorBody { error: code.to_owned(), message };
+        let body = ErrorBody {
+            error: code.to_owned(),
+            message,
+        };
         (status, axum::Json(body)).into_response()
     }
 }

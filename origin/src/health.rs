@@ -7,7 +7,9 @@ use axum::routing::get;
 use axum::Router;
 
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
 }
 
 /// The process is up; says nothing about its dependencies so a database blip does not restart it.

@@ -33,18 +33,46 @@ fn client(tools: &Tools) -> Result<String> {
     step("building the browser bundle (islands, wasm32, size-optimised)");
     let started = Instant::now();
     let mut build = cargo();
-    build.args(["build", "-p", "meridian-app", "--lib", "--profile", "wasm-release"]);
-    build.args(["--target", "wasm32-unknown-unknown", "--features", "hydrate"]);
+    build.args([
+        "build",
+        "-p",
+        "meridian-app",
+        "--lib",
+        "--profile",
+        "wasm-release",
+    ]);
+    build.args([
+        "--target",
+        "wasm32-unknown-unknown",
+        "--features",
+        "hydrate",
+    ]);
     run(&mut build)?;
-    let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release").join(format!("{CLIENT_NAME}.wasm"));
+    let wasm = target_dir()
+        .join("wasm32-unknown-unknown/wasm-release")
+        .join(format!("{CLIENT_NAME}.wasm"));
     let staging = target_dir().join("client-staging");
     let _ = fs::remove_dir_all(&staging);
     let mut bindgen = Command::new(&tools.wasm_bindgen);
-    bindgen.args(["--target", "web", "--no-typescript", "--out-name", CLIENT_NAME, "--out-dir"]);
+    bindgen.args([
+        "--target",
+        "web",
+        "--no-typescript",
+        "--out-name",
+        CLIENT_NAME,
+        "--out-dir",
+    ]);
     run(bindgen.arg(&staging).arg(&wasm))?;
     let bg = staging.join(format!("{CLIENT_NAME}_bg.wasm"));
-    run(Command::new(&tools.wasm_opt).arg("-Oz").arg("--enable-bulk-memory").arg("--enable-nontrapping-float-to-int").arg(&bg).arg("-o").arg(&bg))?;
-    fs::copy(root().join("style/main.css"), staging.join("meridian.css")).context("copying style/main.css")?;
+    run(Command::new(&tools.wasm_opt)
+        .arg("-Oz")
+        .arg("--enable-bulk-memory")
+        .arg("--enable-nontrapping-float-to-int")
+        .arg(&bg)
+        .arg("-o")
+        .arg(&bg))?;
+    fs::copy(root().join("style/main.css"), staging.join("meridian.css"))
+        .context("copying style/main.css")?;
     let version = hash_dir(&staging)?;
     let pkg = root().join("edge/assets/pkg");
     let _ = fs::remove_dir_all(&pkg);
@@ -67,17 +95,27 @@ fn worker(tools: &Tools, version: &str) -> Result<()> {
     let started = Instant::now();
     let mut cmd = Command::new(&tools.worker_build);
     cmd.arg("--release").current_dir(root().join("edge"));
-    cmd.env("CARGO_TARGET_DIR", target_dir()).env("MERIDIAN_ASSET_VERSION", version);
-    cmd.env("WASM_BINDGEN_BIN", &tools.wasm_bindgen).env("WASM_OPT_BIN", &tools.wasm_opt).env("ESBUILD_BIN", &tools.esbuild);
+    cmd.env("CARGO_TARGET_DIR", target_dir())
+        .env("MERIDIAN_ASSET_VERSION", version);
+    cmd.env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
+        .env("WASM_OPT_BIN", &tools.wasm_opt)
+        .env("ESBUILD_BIN", &tools.esbuild);
     run(&mut cmd)?;
     let shim = root().join("edge/build/worker/shim.mjs");
-    anyhow::ensure!(shim.exists(), "worker-build did not produce {}", shim.display());
+    anyhow::ensure!(
+        shim.exists(),
+        "worker-build did not produce {}",
+        shim.display()
+    );
     eprintln!("    worker built in {:.0?}", started.elapsed());
     Ok(())
 }
 
 fn hash_dir(dir: &Path) -> Result<String> {
-    let mut names: Vec<_> = fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let mut names: Vec<_> = fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
     names.sort();
     let mut hasher = Sha256::new();
     for path in names {

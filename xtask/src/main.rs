@@ -31,15 +31,27 @@ fn test() -> Result<()> {
     let env = services::ensure()?;
     step("unit and integration tests (Postgres, Redis)");
     let mut cargo = paths::cargo();
-    cargo.args(["test", "--workspace", "--exclude", "meridian-edge", "--exclude", "meridian-xtask"]);
-    cargo.env("DATABASE_URL", &env.admin_database_url).env("REDIS_URL", &env.redis_url);
+    cargo.args([
+        "test",
+        "--workspace",
+        "--exclude",
+        "meridian-edge",
+        "--exclude",
+        "meridian-xtask",
+    ]);
+    cargo
+        .env("DATABASE_URL", &env.admin_database_url)
+        .env("REDIS_URL", &env.redis_url);
     run(&mut cargo)?;
     build::all(&tools)?;
     step("end-to-end tests in chromium (origin, jobs, supplier stand-in, wrangler dev)");
     let stack = stack::Stack::start(&env, stack::Mode::Test)?;
     let mut node = Command::new("node");
-    node.arg("--test").arg("--test-concurrency=1").arg(paths::root().join("e2e"));
-    node.env("BASE_URL", stack.edge_url()).env("ORIGIN_URL", stack.origin_url());
+    node.arg("--test")
+        .arg("--test-concurrency=1")
+        .arg(paths::root().join("e2e"));
+    node.env("BASE_URL", stack.edge_url())
+        .env("ORIGIN_URL", stack.origin_url());
     let outcome = run(&mut node);
     drop(stack);
     outcome
@@ -52,7 +64,9 @@ pub(crate) fn step(what: &str) {
 
 /// Runs a command to completion, failing with its command line if it fails.
 pub(crate) fn run(cmd: &mut Command) -> Result<()> {
-    let status = cmd.status().map_err(|e| anyhow::anyhow!("could not start {cmd:?}: {e}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| anyhow::anyhow!("could not start {cmd:?}: {e}"))?;
     if !status.success() {
         bail!("command failed ({status}): {cmd:?}");
     }

@@ -5,7 +5,10 @@ use std::process::Command;
 
 /// The workspace root (the clone).
 pub(crate) fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 /// `$MERIDIAN_CACHE`, else `~/.cache/meridian`: pinned tools and the cargo target dir, shared by clones.
@@ -25,7 +28,8 @@ pub(crate) fn target_dir() -> PathBuf {
 /// A `cargo` command in the workspace using the shared target dir.
 pub(crate) fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    cmd.current_dir(root()).env("CARGO_TARGET_DIR", target_dir());
+    cmd.current_dir(root())
+        .env("CARGO_TARGET_DIR", target_dir());
     cmd
 }
 

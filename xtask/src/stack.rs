@@ -38,51 +38,117 @@ impl Stack {
         install_interrupt_handler();
         let started = Instant::now();
         step("building origin and jobs");
-        run(cargo().args(["build", "-p", "meridian-origin", "-p", "meridian-jobs", "--bins"]))?;
+        run(cargo().args([
+            "build",
+            "-p",
+            "meridian-origin",
+            "-p",
+            "meridian-jobs",
+            "--bins",
+        ]))?;
         let bin = |name: &str| target_dir().join("debug").join(name);
         let (db_name, namespace) = match mode {
             Mode::Dev => ("meridian_dev".to_owned(), "meridian-dev".to_owned()),
-            Mode::Test => (format!("meridian_e2e_{}", std::process::id()), format!("meridian-e2e-{}", std::process::id())),
+            Mode::Test => (
+                format!("meridian_e2e_{}", std::process::id()),
+                format!("meridian-e2e-{}", std::process::id()),
+            ),
         };
         let database_url = services.database_url(&db_name);
-        let pick = |preferred: u16| if mode == Mode::Dev && port_free(preferred) { preferred } else { free_port() };
-        let (edge_port, origin_port, supplier_port, inspector_port) = (pick(8787), pick(8081), pick(8082), pick(9229));
-        let logs = target_dir().join("run").join(format!("{mode:?}-{}", std::process::id()).to_lowercase());
+        let pick = |preferred: u16| {
+            if mode == Mode::Dev && port_free(preferred) {
+                preferred
+            } else {
+                free_port()
+            }
+        };
+        let (edge_port, origin_port, supplier_port, inspector_port) =
+            (pick(8787), pick(8081), pick(8082), pick(9229));
+        let logs = target_dir()
+            .join("run")
+            .join(format!("{mode:?}-{}", std::process::id()).to_lowercase());
         std::fs::create_dir_all(&logs)?;
-        let scratch_db = (mode == Mode::Test).then(|| (services.admin_database_url.clone(), db_name.clone()));
-        let mut stack = Self { children: Vec::new(), scratch_db, edge_port, origin_port, logs };
+        let scratch_db =
+            (mode == Mode::Test).then(|| (services.admin_database_url.clone(), db_name.clone()));
+        let mut stack = Self {
+            children: Vec::new(),
+            scratch_db,
+            edge_port,
+            origin_port,
+            logs,
+        };
         let token = random_token()?;
 
         step(&format!("migrating database {db_name}"));
-        run(Command::new(bin("origin")).arg("migrate").env("DATABASE_URL", &database_url))?;
+        run(Command::new(bin("origin"))
+            .arg("migrate")
+            .env("DATABASE_URL", &database_url))?;
 
         step("starting origin, supplier stand-in, wrangler dev and the jobs worker");
         let mut origin = Command::new(bin("origin"));
-        origin.arg("serve").env("DATABASE_URL", &database_url).env("ORIGIN_LISTEN", format!("127.0.0.1:{origin_port}"));
+        origin
+            .arg("serve")
+            .env("DATABASE_URL", &database_url)
+            .env("ORIGIN_LISTEN", format!("127.0.0.1:{origin_port}"));
         stack.spawn("origin", origin)?;
         let mut supplier = Command::new(bin("jobs"));
-        supplier.args(["supplier", "--listen", &format!("127.0.0.1:{supplier_port}"), "--feed"]);
+        supplier.args([
+            "supplier",
+            "--listen",
+            &format!("127.0.0.1:{supplier_port}"),
+            "--feed",
+        ]);
         supplier.arg(root().join("demo/products.json"));
         stack.spawn("supplier", supplier)?;
         let mut wrangler = Command::new(node_bin("wrangler"));
-        wrangler.current_dir(root()).args(["dev", "--ip", "127.0.0.1", "--show-interactive-dev-session=false"]);
-        wrangler.args(["--port", &edge_port.to_string(), "--inspector-port", &inspector_port.to_string()]);
-        wrangler.args(["--var", &format!("ORIGIN_URL:http://127.0.0.1:{origin_port}")]);
-        wrangler.args(["--var", &format!("PUBLISH_TOKEN:{token}"), "--persist-to"]).arg(stack.logs.join("wrangler-state"));
-        wrangler.env("MERIDIAN_SKIP_BUILD", "1").env("WRANGLER_SEND_METRICS", "false");
+        wrangler.current_dir(root()).args([
+            "dev",
+            "--ip",
+            "127.0.0.1",
+            "--show-interactive-dev-session=false",
+        ]);
+        wrangler.args([
+            "--port",
+            &edge_port.to_string(),
+            "--inspector-port",
+            &inspector_port.to_string(),
+        ]);
+        wrangler.args([
+            "--var",
+            &format!("ORIGIN_URL:http://127.0.0.1:{origin_port}"),
+        ]);
+        wrangler
+            .args(["--var", &format!("PUBLISH_TOKEN:{token}"), "--persist-to"])
+            .arg(stack.logs.join("wrangler-state"));
+        wrangler
+            .env("MERIDIAN_SKIP_BUILD", "1")
+            .env("WRANGLER_SEND_METRICS", "false");
         stack.spawn("wrangler", wrangler)?;
         stack.wait_http("origin", origin_port, "/readyz", 200, 30)?;
         stack.wait_http("supplier", supplier_port, "/products.json?limit=1", 200, 30)?;
         stack.wait_http("wrangler dev", edge_port, "/robots.txt", 200, 90)?;
         let mut jobs = Command::new(bin("jobs"));
-        jobs.arg("worker").env("DATABASE_URL", &database_url).env("REDIS_URL", &services.redis_url);
-        jobs.env("JOBS_NAMESPACE", &namespace).env("EDGE_URL", stack.edge_url()).env("PUBLISH_TOKEN", &token);
+        jobs.arg("worker")
+            .env("DATABASE_URL", &database_url)
+            .env("REDIS_URL", &services.redis_url);
+        jobs.env("JOBS_NAMESPACE", &namespace)
+            .env("EDGE_URL", stack.edge_url())
+            .env("PUBLISH_TOKEN", &token);
         stack.spawn("jobs", jobs)?;
 
         step("first product sync from the supplier stand-in");
         let mut enqueue = Command::new(bin("jobs"));
-        enqueue.args(["enqueue", "--wait", "120", "--feed-url", &format!("http://127.0.0.1:{supplier_port}")]);
-        enqueue.env("DATABASE_URL", &database_url).env("REDIS_URL", &services.redis_url).env("JOBS_NAMESPACE", &namespace);
+        enqueue.args([
+            "enqueue",
+            "--wait",
+            "120",
+            "--feed-url",
+            &format!("http://127.0.0.1:{supplier_port}"),
+        ]);
+        enqueue
+            .env("DATABASE_URL", &database_url)
+            .env("REDIS_URL", &services.redis_url)
+            .env("JOBS_NAMESPACE", &namespace);
         run(&mut enqueue).with_context(|| format!("see the logs in {}", stack.logs.display()))?;
         stack.wait_http("storefront", edge_port, "/", 200, 30)?;
         eprintln!("    stack ready in {:.1?}", started.elapsed());
@@ -100,14 +166,26 @@ impl Stack {
     fn spawn(&mut self, name: &str, mut cmd: Command) -> Result<()> {
         let log = File::create(self.logs.join(format!("{name}.log")))?;
         cmd.stdout(log.try_clone()?).stderr(log).process_group(0);
-        let child = cmd.spawn().with_context(|| format!("starting {name}: {cmd:?}"))?;
-        GROUPS.lock().unwrap_or_else(|e| e.into_inner()).push(child.id());
+        let child = cmd
+            .spawn()
+            .with_context(|| format!("starting {name}: {cmd:?}"))?;
+        GROUPS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(child.id());
         self.children.push((name.to_owned(), child));
         Ok(())
     }
 
     /// Waits until `GET path` on `port` answers `status`, failing early if a process died.
-    fn wait_http(&mut self, what: &str, port: u16, path: &str, status: u16, secs: u64) -> Result<()> {
+    fn wait_http(
+        &mut self,
+        what: &str,
+        port: u16,
+        path: &str,
+        status: u16,
+        secs: u64,
+    ) -> Result<()> {
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(secs) {
             if http_get(port, path).is_some_and(|(s, _)| s == status) {
@@ -115,12 +193,18 @@ impl Stack {
             }
             for (name, child) in &mut self.children {
                 if let Ok(Some(exit)) = child.try_wait() {
-                    bail!("{name} exited ({exit}); see {}/{name}.log", self.logs.display());
+                    bail!(
+                        "{name} exited ({exit}); see {}/{name}.log",
+                        self.logs.display()
+                    );
                 }
             }
             std::thread::sleep(Duration::from_millis(250));
         }
-        bail!("{what} did not answer {status} on :{port}{path} within {secs}s; logs in {}", self.logs.display())
+        bail!(
+            "{what} did not answer {status} on :{port}{path} within {secs}s; logs in {}",
+            self.logs.display()
+        )
     }
 }
 
@@ -138,20 +222,32 @@ impl Drop for Stack {
         GROUPS.lock().unwrap_or_else(|e| e.into_inner()).clear();
         if let Some((admin, name)) = &self.scratch_db {
             // Best effort: without psql the test database just stays behind.
-            let _ = Command::new("psql").arg(admin).args(["-qc", &format!("DROP DATABASE IF EXISTS \"{name}\"")]).output();
+            let _ = Command::new("psql")
+                .arg(admin)
+                .args(["-qc", &format!("DROP DATABASE IF EXISTS \"{name}\"")])
+                .output();
         }
     }
 }
 
 fn signal_group(pid: u32, signal: &str) {
     // `--`: without it procps' kill reads the negative process-group id as an option.
-    let _ = Command::new("kill").arg(format!("-{signal}")).arg("--").arg(format!("-{pid}")).output();
+    let _ = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg("--")
+        .arg(format!("-{pid}"))
+        .output();
 }
 
 fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {
         eprintln!("\nstopping everything this command started…");
-        for pid in GROUPS.lock().unwrap_or_else(|e| e.into_inner()).iter().rev() {
+        for pid in GROUPS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .rev()
+        {
             signal_group(*pid, "TERM");
         }
         std::thread::sleep(Duration::from_secs(2));
@@ -169,8 +265,16 @@ pub(crate) fn dev() -> Result<()> {
     let services = services::ensure()?;
     crate::build::all(&tools)?;
     let stack = Stack::start(&services, Mode::Dev)?;
-    println!("\n  Meridian is running at {}   (origin API: {})", stack.edge_url(), stack.origin_url());
-    println!("  logs: {}   ·   ready in {:.0?}   ·   Ctrl-C stops everything\n", stack.logs.display(), started.elapsed());
+    println!(
+        "\n  Meridian is running at {}   (origin API: {})",
+        stack.edge_url(),
+        stack.origin_url()
+    );
+    println!(
+        "  logs: {}   ·   ready in {:.0?}   ·   Ctrl-C stops everything\n",
+        stack.logs.display(),
+        started.elapsed()
+    );
     loop {
         std::thread::sleep(Duration::from_secs(3600));
     }
@@ -179,8 +283,14 @@ pub(crate) fn dev() -> Result<()> {
 /// A minimal HTTP/1.1 GET on 127.0.0.1 (no client crate needed for health checks).
 pub(crate) fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut response = String::new();
     stream.read_to_string(&mut response).ok()?;
     let status = response.split_whitespace().nth(1)?.parse().ok()?;
@@ -188,11 +298,14 @@ pub(crate) fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
 }
 
 fn port_free(port: u16) -> bool {
-    std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() && !services::reachable(&format!("127.0.0.1:{port}"))
+    std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
+        && !services::reachable(&format!("127.0.0.1:{port}"))
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_or(0, |a| a.port())
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_or(0, |a| a.port())
 }
 
 fn random_token() -> Result<String> {

@@ -31,17 +31,28 @@ pub(crate) fn ensure_all(browser: bool) -> Result<Tools> {
         ensure_chromium()?;
     }
     let esbuild = root().join("node_modules/@esbuild/linux-x64/bin/esbuild");
-    Ok(Tools { wasm_bindgen, worker_build, wasm_opt: node_bin("wasm-opt"), esbuild })
+    Ok(Tools {
+        wasm_bindgen,
+        worker_build,
+        wasm_opt: node_bin("wasm-opt"),
+        esbuild,
+    })
 }
 
 fn ensure_wasm_target() -> Result<()> {
-    let installed = Command::new("rustup").args(["target", "list", "--installed"]).current_dir(root()).output();
-    let has = installed.map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"));
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .current_dir(root())
+        .output();
+    let has =
+        installed.map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"));
     if has.unwrap_or(false) {
         return Ok(());
     }
     step("installing the wasm32-unknown-unknown target (rustup)");
-    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]).current_dir(root()))
+    run(Command::new("rustup")
+        .args(["target", "add", "wasm32-unknown-unknown"])
+        .current_dir(root()))
 }
 
 fn check_lockfile_pin() -> Result<()> {
@@ -60,10 +71,19 @@ fn ensure_cargo_tool(krate: &str, version: &str, bin: &str) -> Result<PathBuf> {
     if path.exists() {
         return Ok(path);
     }
-    step(&format!("installing {krate} {version} (once; a few minutes on 2 cores)"));
+    step(&format!(
+        "installing {krate} {version} (once; a few minutes on 2 cores)"
+    ));
     // No --locked: these crates' lockfiles pin versions the registry mirror may not carry.
     let mut cmd = Command::new("cargo");
-    cmd.args(["install", krate, "--version", &format!("={version}"), "--root"]).arg(&dir);
+    cmd.args([
+        "install",
+        krate,
+        "--version",
+        &format!("={version}"),
+        "--root",
+    ])
+    .arg(&dir);
     cmd.env("CARGO_TARGET_DIR", cache().join("tools").join("build"));
     run(&mut cmd)?;
     Ok(path)
@@ -76,7 +96,9 @@ fn ensure_npm() -> Result<()> {
         return Ok(());
     }
     step("installing npm packages (wrangler, binaryen, playwright-core)");
-    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(root()))
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(root()))
 }
 
 fn newer_or_equal(a: &Path, b: &Path) -> bool {
@@ -103,9 +125,13 @@ fn ensure_chromium() -> Result<()> {
         run(&mut cmd)
     };
     apt(&["update", "-q"])?;
-    apt(&["install", "-y", "-q", "chromium"]).context("install chromium yourself: apt-get install chromium")
+    apt(&["install", "-y", "-q", "chromium"])
+        .context("install chromium yourself: apt-get install chromium")
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }

@@ -19,7 +19,11 @@ pub(crate) fn Home(index: CatalogIndex) -> impl IntoView {
         .categories
         .iter()
         .map(|category| {
-            let cards: Vec<ProductCard> = index.cards_in(&category.slug).take(HOME_PER_CATEGORY).cloned().collect();
+            let cards: Vec<ProductCard> = index
+                .cards_in(&category.slug)
+                .take(HOME_PER_CATEGORY)
+                .cloned()
+                .collect();
             view! {
                 <section class="category-section">
                     <h2><a href=category_href(&category.slug)>{category.name.clone()}</a></h2>

@@ -11,12 +11,18 @@ use meridian_domain::{Cart, CatalogIndex, Category, ProductCard, ProductDetail};
 #[derive(Debug, Clone)]
 pub enum Page {
     Home(CatalogIndex),
-    Category { category: Category, cards: Vec<ProductCard> },
+    Category {
+        category: Category,
+        cards: Vec<ProductCard>,
+    },
     Product(Box<ProductDetail>),
     /// `None`: the shopper has no cart yet.
     Cart(Option<Cart>),
     /// An error page: a title and a sentence for the shopper.
-    Problem { title: String, message: String },
+    Problem {
+        title: String,
+        message: String,
+    },
 }
 
 impl Page {
@@ -46,7 +52,9 @@ impl Page {
     pub(crate) fn into_view(self) -> AnyView {
         match self {
             Self::Home(index) => view! { <catalog::Home index=index/> }.into_any(),
-            Self::Category { category, cards } => view! { <catalog::CategoryView category cards/> }.into_any(),
+            Self::Category { category, cards } => {
+                view! { <catalog::CategoryView category cards/> }.into_any()
+            }
             Self::Product(p) => view! { <crate::product::ProductView product=*p/> }.into_any(),
             Self::Cart(cart) => view! { <cart::CartView cart=cart/> }.into_any(),
             Self::Problem { title, message } => view! {

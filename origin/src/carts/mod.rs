@@ -30,7 +30,10 @@ async fn create_cart(State(state): State<AppState>) -> ApiResult<(StatusCode, Js
 
 async fn get_cart(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Json<Cart>> {
     // The primary, not the replica: a shopper must see the line they just added.
-    load_cart(state.db.write(), id).await?.map(Json).ok_or_else(|| cart_not_found(id))
+    load_cart(state.db.write(), id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| cart_not_found(id))
 }
 
 /// Adds `quantity` of `sku` (merging with an existing line). Rejections write nothing; a repeated
@@ -48,14 +51,20 @@ async fn add_line(
     }
     let key = idempotency_key(&headers)?;
     repo::add_line(state.db.write(), id, &body, key.as_deref()).await?;
-    load_cart(state.db.write(), id).await?.map(Json).ok_or_else(|| cart_not_found(id))
+    load_cart(state.db.write(), id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| cart_not_found(id))
 }
 
 fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
-    let Some(value) = headers.get(IDEMPOTENCY_HEADER) else { return Ok(None) };
+    let Some(value) = headers.get(IDEMPOTENCY_HEADER) else {
+        return Ok(None);
+    };
     let key = value.to_str().ok().filter(|k| (1..=200).contains(&k.len()));
-    key.map(|k| Some(k.to_owned()))
-        .ok_or_else(|| ApiError::BadRequest("Idempotency-Key must be 1 to 200 visible characters.".into()))
+    key.map(|k| Some(k.to_owned())).ok_or_else(|| {
+        ApiError::BadRequest("Idempotency-Key must be 1 to 200 visible characters.".into())
+    })
 }
 
 pub(crate) fn cart_not_found(id: Uuid) -> ApiError {

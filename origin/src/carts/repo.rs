@@ -9,11 +9,18 @@ use uuid::Uuid;
 
 pub(super) async fn create_cart(pool: &PgPool) -> ApiResult<Uuid> {
     let id = Uuid::new_v4();
-    sqlx::query!("INSERT INTO carts (id) VALUES ($1)", id).execute(pool).await?;
+    sqlx::query!("INSERT INTO carts (id) VALUES ($1)", id)
+        .execute(pool)
+        .await?;
     Ok(id)
 }
 
-pub(super) async fn add_line(pool: &PgPool, cart: Uuid, line: &AddLine, key: Option<&str>) -> ApiResult<()> {
+pub(super) async fn add_line(
+    pool: &PgPool,
+    cart: Uuid,
+    line: &AddLine,
+    key: Option<&str>,
+) -> ApiResult<()> {
     let mut tx = pool.begin().await?;
     sqlx::query_scalar!("SELECT id FROM carts WHERE id = $1 FOR UPDATE", cart)
         .fetch_optional(&mut *tx)
@@ -34,10 +41,15 @@ pub(super) async fn add_line(pool: &PgPool, cart: Uuid, line: &AddLine, key: Opt
             return replayed(&mut tx, key, &scope).await;
         }
     }
-    let variant = sqlx::query!("SELECT id, available, currency FROM variants WHERE sku = $1", line.sku)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| ApiError::Unprocessable(format!("There is no product with SKU '{}'.", line.sku)))?;
+    let variant = sqlx::query!(
+        "SELECT id, available, currency FROM variants WHERE sku = $1",
+        line.sku
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| {
+        ApiError::Unprocessable(format!("There is no product with SKU '{}'.", line.sku))
+    })?;
     let other_currency = sqlx::query_scalar!(
         "SELECT v.currency FROM cart_lines l JOIN variants v ON v.id = l.variant_id
          WHERE l.cart_id = $1 AND v.currency <> $2 LIMIT 1",
@@ -47,7 +59,9 @@ pub(super) async fn add_line(pool: &PgPool, cart: Uuid, line: &AddLine, key: Opt
     .fetch_optional(&mut *tx)
     .await?;
     if other_currency.is_some() {
-        return Err(ApiError::Unprocessable("This cart holds items priced in another currency.".into()));
+        return Err(ApiError::Unprocessable(
+            "This cart holds items priced in another currency.".into(),
+        ));
     }
     let current = sqlx::query_scalar!(
         "SELECT quantity FROM cart_lines WHERE cart_id = $1 AND variant_id = $2",
@@ -68,13 +82,19 @@ pub(super) async fn add_line(pool: &PgPool, cart: Uuid, line: &AddLine, key: Opt
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!("UPDATE carts SET updated_at = now() WHERE id = $1", cart).execute(&mut *tx).await?;
+    sqlx::query!("UPDATE carts SET updated_at = now() WHERE id = $1", cart)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// A key seen before: fine if it named this same cart (nothing to do), an error if it named another.
-async fn replayed(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, key: &str, scope: &str) -> ApiResult<()> {
+async fn replayed(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    key: &str,
+    scope: &str,
+) -> ApiResult<()> {
     let stored = sqlx::query_scalar!("SELECT scope FROM idempotency_keys WHERE key = $1", key)
         .fetch_one(&mut **tx)
         .await?;
@@ -82,7 +102,9 @@ async fn replayed(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, key: &str, sco
         tracing::info!("idempotent replay; line not added again");
         Ok(())
     } else {
-        Err(ApiError::Unprocessable("This Idempotency-Key was already used for another request.".into()))
+        Err(ApiError::Unprocessable(
+            "This Idempotency-Key was already used for another request.".into(),
+        ))
     }
 }
 
@@ -105,7 +127,11 @@ fn check_quantity(wanted: i32, available: i32, current: i32) -> ApiResult<()> {
 
 /// The cart with current prices and server-computed totals, or `None` if there is no such cart.
 pub async fn load_cart(pool: &PgPool, id: Uuid) -> anyhow::Result<Option<Cart>> {
-    if sqlx::query_scalar!("SELECT id FROM carts WHERE id = $1", id).fetch_optional(pool).await?.is_none() {
+    if sqlx::query_scalar!("SELECT id FROM carts WHERE id = $1", id)
+        .fetch_optional(pool)
+        .await?
+        .is_none()
+    {
         return Ok(None);
     }
     let rows = sqlx::query!(
@@ -121,7 +147,8 @@ pub async fn load_cart(pool: &PgPool, id: Uuid) -> anyhow::Result<Option<Cart>> 
     .await?;
     let mut lines = Vec::with_capacity(rows.len());
     for r in rows {
-        let currency = Currency::parse(&r.currency).ok_or_else(|| anyhow!("bad currency {}", r.currency))?;
+        let currency =
+            Currency::parse(&r.currency).ok_or_else(|| anyhow!("bad currency {}", r.currency))?;
         lines.push(UnpricedLine {
             sku: r.sku,
             product_slug: r.slug,

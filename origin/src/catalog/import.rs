@@ -42,15 +42,21 @@ pub struct ImportSummary {
 }
 
 /// Upserts `products` in one transaction: all of a batch lands or none of it.
-pub async fn upsert_products(pool: &PgPool, products: &[ImportProduct]) -> anyhow::Result<ImportSummary> {
+pub async fn upsert_products(
+    pool: &PgPool,
+    products: &[ImportProduct],
+) -> anyhow::Result<ImportSummary> {
     let mut tx = pool.begin().await?;
     let mut summary = ImportSummary::default();
     for product in products {
-        let category_id = upsert_category(&mut tx, &product.category_slug, &product.category_name).await?;
+        let category_id =
+            upsert_category(&mut tx, &product.category_slug, &product.category_name).await?;
         let (product_id, product_written) = upsert_product(&mut tx, product, category_id).await?;
         let mut variant_written = false;
         for variant in &product.variants {
-            variant_written |= upsert_variant(&mut tx, product_id, variant).await?.is_some();
+            variant_written |= upsert_variant(&mut tx, product_id, variant)
+                .await?
+                .is_some();
         }
         match product_written {
             Some(true) => summary.created += 1,
@@ -116,14 +122,21 @@ async fn upsert_product(
     if let Some(row) = written {
         return Ok((row.id, Some(row.created)));
     }
-    let id = sqlx::query_scalar!("SELECT id FROM products WHERE external_id = $1", p.external_id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let id = sqlx::query_scalar!(
+        "SELECT id FROM products WHERE external_id = $1",
+        p.external_id
+    )
+    .fetch_one(&mut **tx)
+    .await?;
     Ok((id, None))
 }
 
 /// Upserts one variant; `Some(_)` when a row was written. Stock is only set when the variant is new.
-async fn upsert_variant(tx: &mut Tx<'_>, product_id: i64, v: &ImportVariant) -> anyhow::Result<Option<bool>> {
+async fn upsert_variant(
+    tx: &mut Tx<'_>,
+    product_id: i64,
+    v: &ImportVariant,
+) -> anyhow::Result<Option<bool>> {
     let written = sqlx::query_scalar!(
         r#"INSERT INTO variants (product_id, external_id, sku, title, options, position, price_minor, currency, available)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -181,5 +194,7 @@ pub async fn record_sync_run(pool: &PgPool, run: &SyncRun) -> anyhow::Result<i64
 
 /// Id of the latest recorded sync run, if any.
 pub async fn last_sync_run(pool: &PgPool) -> anyhow::Result<Option<i64>> {
-    Ok(sqlx::query_scalar!("SELECT max(id) FROM sync_runs").fetch_one(pool).await?)
+    Ok(sqlx::query_scalar!("SELECT max(id) FROM sync_runs")
+        .fetch_one(pool)
+        .await?)
 }

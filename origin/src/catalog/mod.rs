@@ -46,23 +46,41 @@ async fn list_products(
         return Err(ApiError::BadRequest("page starts at 1".into()));
     }
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(ApiError::BadRequest(format!("per_page must be between 1 and {MAX_PER_PAGE}")));
+        return Err(ApiError::BadRequest(format!(
+            "per_page must be between 1 and {MAX_PER_PAGE}"
+        )));
     }
     let pool = state.db.read();
     if let Some(slug) = &q.category {
         if !categories(pool).await?.iter().any(|c| &c.slug == slug) {
-            return Err(ApiError::NotFound(format!("There is no category '{slug}'.")));
+            return Err(ApiError::NotFound(format!(
+                "There is no category '{slug}'."
+            )));
         }
     }
-    let filter = ProductFilter { category: q.category.as_deref(), slug: None };
+    let filter = ProductFilter {
+        category: q.category.as_deref(),
+        slug: None,
+    };
     let offset = u64::from(page - 1) * u64::from(per_page);
     let (products, total) = load_products(pool, filter, u64::from(per_page), offset).await?;
     let items = products.iter().filter_map(ProductDetail::card).collect();
-    Ok(Json(Page { items, page, per_page, total }))
+    Ok(Json(Page {
+        items,
+        page,
+        per_page,
+        total,
+    }))
 }
 
-async fn get_product(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<ProductDetail>> {
-    let filter = ProductFilter { category: None, slug: Some(&slug) };
+async fn get_product(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<ProductDetail>> {
+    let filter = ProductFilter {
+        category: None,
+        slug: Some(&slug),
+    };
     let (mut found, _) = load_products(state.db.read(), filter, 1, 0).await?;
     found
         .pop()

@@ -23,7 +23,11 @@ pub async fn categories(pool: &PgPool) -> anyhow::Result<Vec<Category>> {
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| Category { slug: r.slug, name: r.name, product_count: u32::try_from(r.count).unwrap_or(0) })
+        .map(|r| Category {
+            slug: r.slug,
+            name: r.name,
+            product_count: u32::try_from(r.count).unwrap_or(0),
+        })
         .collect())
 }
 
@@ -54,7 +58,9 @@ pub async fn load_products(
     )
     .fetch_all(pool)
     .await?;
-    let total = rows.first().map_or(0, |r| u64::try_from(r.total).unwrap_or(0));
+    let total = rows
+        .first()
+        .map_or(0, |r| u64::try_from(r.total).unwrap_or(0));
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut variants = variants_of(pool, &ids).await?;
     let products = rows
@@ -78,7 +84,10 @@ pub async fn load_products(
     Ok((products, total))
 }
 
-async fn variants_of(pool: &PgPool, product_ids: &[i64]) -> anyhow::Result<HashMap<i64, Vec<Variant>>> {
+async fn variants_of(
+    pool: &PgPool,
+    product_ids: &[i64],
+) -> anyhow::Result<HashMap<i64, Vec<Variant>>> {
     let rows = sqlx::query!(
         r#"SELECT product_id, sku, title, options, price_minor, currency, available
            FROM variants WHERE product_id = ANY($1) ORDER BY product_id, position, id"#,
@@ -88,7 +97,8 @@ async fn variants_of(pool: &PgPool, product_ids: &[i64]) -> anyhow::Result<HashM
     .await?;
     let mut by_product: HashMap<i64, Vec<Variant>> = HashMap::new();
     for r in rows {
-        let currency = Currency::parse(&r.currency).ok_or_else(|| anyhow!("bad currency {}", r.currency))?;
+        let currency =
+            Currency::parse(&r.currency).ok_or_else(|| anyhow!("bad currency {}", r.currency))?;
         by_product.entry(r.product_id).or_default().push(Variant {
             sku: r.sku,
             title: r.title,

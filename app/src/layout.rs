@@ -45,7 +45,7 @@ fn Shell(doc: Document, page: Page) -> impl IntoView {
             <body>
                 <Header categories=doc.categories/>
                 <main>{page.into_view()}</main>
-                <footer class="site-footer">"Meridian demo store · prices include VAT where applicable"</footer>
+                <footer class="site-footer">"Meridian · a demo store: products and prices come from the bundled supplier feed"</footer>
             </body>
         </html>
     }

@@ -17,10 +17,21 @@ pub(crate) fn ProductView(product: meridian_domain::ProductDetail) -> impl IntoV
                 <p class="crumbs"><a href=crate::format::category_href(&product.category.slug)>{product.category.name}</a></p>
                 <h1>{product.title}</h1>
                 <p class="vendor">{product.vendor}</p>
-                <AddToCart variants=product.variants/>
+                <AddToCart label=option_label(&product.options) variants=product.variants/>
                 <p class="description">{product.description}</p>
             </div>
         </article>
+    }
+}
+
+/// "Size / Color" for the picker, from the product's option names.
+#[cfg(feature = "ssr")]
+fn option_label(options: &[meridian_domain::ProductOption]) -> String {
+    let names: Vec<&str> = options.iter().map(|o| o.name.as_str()).collect();
+    if names.is_empty() {
+        "Option".to_owned()
+    } else {
+        names.join(" / ")
     }
 }
 
@@ -30,7 +41,7 @@ fn variant_label(v: &Variant) -> String {
 
 /// Variant picker, price, stock state and the add-to-cart form.
 #[island]
-fn AddToCart(variants: Vec<Variant>) -> impl IntoView {
+fn AddToCart(label: String, variants: Vec<Variant>) -> impl IntoView {
     let first_available = variants.iter().position(|v| v.available > 0).unwrap_or(0);
     let selected = RwSignal::new(first_available);
     let status = RwSignal::new(None::<Result<String, String>>);
@@ -65,7 +76,7 @@ fn AddToCart(variants: Vec<Variant>) -> impl IntoView {
     view! {
         <form class="add-to-cart" method="post" action="/cart/add" on:submit=on_submit>
             <p class="price">{move || current().map(|v| v.price.to_string())}</p>
-            <label>"Option "
+            <label>{label}
                 <select name="sku" on:change=on_change>{options}</select>
             </label>
             <p class="stock">{move || current().map(|v| StockState::from_available(v.available).label())}</p>

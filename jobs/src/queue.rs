@@ -16,7 +16,12 @@ pub async fn product_sync_storage(
     namespace: &str,
 ) -> anyhow::Result<RedisStorage<ProductSync>> {
     let conn = apalis_redis::connect(redis_url).await?;
-    let config = Config::default().queue(product_sync_queue(namespace));
+    // apalis-redis fetches new jobs on its heartbeat: 2s keeps an enqueued sync from waiting ~30s (the
+    // default); 15 missed beats (30s) before a worker's jobs count as orphaned and are re-queued.
+    let config = Config::default()
+        .queue(product_sync_queue(namespace))
+        .heartbeat_interval(std::time::Duration::from_secs(2))
+        .missed_heartbeats(15);
     Ok(RedisStorage::new(conn).with_config(config))
 }
 

@@ -28,30 +28,27 @@ pub async fn run(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let storage = product_sync_storage(redis_url, namespace).await?;
-    let monitor = Monitor::new()
-        .shutdown_timeout(Duration::from_secs(30))
-        .register(move |_restarts| {
-            let backoff = ExponentialBackoffMaker::new(
-                Duration::from_secs(1),
-                Duration::from_secs(60),
-                0.5,
-                HasherRng::default(),
-            )
-            .expect("static backoff bounds are valid")
-            .make_backoff();
-            WorkerBuilder::new("product-sync")
-                .backend(storage.clone())
-                .data(ctx.clone())
-                .retry(RetryPolicy::retries(RETRIES).with_backoff(backoff))
-                .concurrency(1)
-                .build(handle_product_sync)
-        });
+    let backoff = ExponentialBackoffMaker::new(
+        Duration::from_secs(1),
+        Duration::from_secs(60),
+        0.5,
+        HasherRng::default(),
+    )
+    .expect("static backoff bounds are valid")
+    .make_backoff();
+    let worker = WorkerBuilder::new("product-sync")
+        .backend(storage)
+        .data(ctx)
+        .retry(RetryPolicy::retries(RETRIES).with_backoff(backoff))
+        .concurrency(1)
+        .build(handle_product_sync);
     tracing::info!(namespace, "jobs worker started");
-    monitor
-        .run_with_signal(async move {
+    // `run_until` stops taking jobs when `shutdown` resolves and returns once the job in flight is done.
+    worker
+        .run_until(async move {
             shutdown.await;
             tracing::info!("shutting down: finishing in-flight jobs");
-            Ok(())
+            Ok::<(), std::io::Error>(())
         })
         .await?;
     Ok(())

@@ -91,6 +91,31 @@ fn media() -> Result<()> {
 
 /// The worker, built by worker-build with our pinned wasm-bindgen, binaryen and esbuild (no downloads).
 fn worker(tools: &Tools, version: &str) -> Result<()> {
+    // Outside edge/build, which worker-build replaces wholesale.
+    let stamp = target_dir().join("worker-asset-version");
+    let inputs = ["edge", "app", "domain"].map(|c| root().join(c).join("src"));
+    let manifests = [
+        "Cargo.lock",
+        "Cargo.toml",
+        "edge/Cargo.toml",
+        "app/Cargo.toml",
+        "domain/Cargo.toml",
+    ];
+    let newest_input = inputs
+        .iter()
+        .chain(&manifests.map(|m| root().join(m)))
+        .filter_map(|p| newest(p))
+        .max();
+    let built = fs::metadata(root().join("edge/build/index_bg.wasm"))
+        .and_then(|m| m.modified())
+        .ok();
+    if fs::read_to_string(&stamp).ok().as_deref() == Some(version)
+        && built.is_some()
+        && built >= newest_input
+    {
+        eprintln!("    worker is up to date");
+        return Ok(());
+    }
     step("building the edge worker (wasm32, release)");
     let started = Instant::now();
     let mut cmd = Command::new(&tools.worker_build);
@@ -107,8 +132,22 @@ fn worker(tools: &Tools, version: &str) -> Result<()> {
         "worker-build did not produce {}",
         shim.display()
     );
+    fs::write(&stamp, version)?;
     eprintln!("    worker built in {:.0?}", started.elapsed());
     Ok(())
+}
+
+/// The latest modification time of a file or of anything under a directory.
+fn newest(path: &Path) -> Option<std::time::SystemTime> {
+    let meta = fs::metadata(path).ok()?;
+    if meta.is_file() {
+        return meta.modified().ok();
+    }
+    fs::read_dir(path)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| newest(&e.path()))
+        .max()
 }
 
 fn hash_dir(dir: &Path) -> Result<String> {

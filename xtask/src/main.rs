@@ -3,7 +3,8 @@
 //! - `setup`: install pinned tools (wasm32 target, wasm-bindgen-cli, worker-build, npm packages, chromium)
 //! - `build`: client wasm + CSS + media into `edge/assets`, then the worker into `edge/build`
 //! - `dev`:   the whole store locally, seeded from the demo feed; prints the URL; Ctrl-C stops it
-//! - `test`:  every test: unit, Postgres/Redis integration, and the browser end-to-end suite
+//! - `test`:  lint, then every test: unit, Postgres/Redis integration, and the browser end-to-end suite
+//! - `lint`:  rustfmt and clippy on every crate and feature set
 
 mod build;
 mod paths;
@@ -21,7 +22,8 @@ fn main() -> Result<()> {
         Some("build") => build::all_unless_skipped(),
         Some("dev") => stack::dev(),
         Some("test") => test(),
-        _ => bail!("usage: cargo xtask <setup|build|dev|test>"),
+        Some("lint") => tools::ensure_all(false).and_then(|_| lint()),
+        _ => bail!("usage: cargo xtask <setup|build|dev|test|lint>"),
     }
 }
 
@@ -29,6 +31,7 @@ fn main() -> Result<()> {
 fn test() -> Result<()> {
     let tools = tools::ensure_all(true)?;
     let env = services::ensure()?;
+    lint()?;
     step("unit and integration tests (Postgres, Redis)");
     let mut cargo = paths::cargo();
     cargo.args([
@@ -71,4 +74,46 @@ pub(crate) fn run(cmd: &mut Command) -> Result<()> {
         bail!("command failed ({status}): {cmd:?}");
     }
     Ok(())
+}
+
+/// `cargo fmt --check` and clippy with `-D warnings` on the host crates and both wasm32 builds.
+fn lint() -> Result<()> {
+    step("lint: rustfmt and clippy (host, app ssr, browser and worker wasm32)");
+    run(paths::cargo().args(["fmt", "--all", "--check"]))?;
+    let deny = ["--", "-D", "warnings"];
+    run(paths::cargo()
+        .args([
+            "clippy",
+            "--workspace",
+            "--exclude",
+            "meridian-edge",
+            "--all-targets",
+        ])
+        .args(deny))?;
+    run(paths::cargo()
+        .args([
+            "clippy",
+            "-p",
+            "meridian-app",
+            "--features",
+            "ssr",
+            "--all-targets",
+        ])
+        .args(deny))?;
+    let wasm = ["--target", "wasm32-unknown-unknown"];
+    run(paths::cargo()
+        .args([
+            "clippy",
+            "-p",
+            "meridian-app",
+            "--lib",
+            "--features",
+            "hydrate",
+        ])
+        .args(wasm)
+        .args(deny))?;
+    run(paths::cargo()
+        .args(["clippy", "-p", "meridian-edge"])
+        .args(wasm)
+        .args(deny))
 }

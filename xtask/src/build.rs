@@ -91,8 +91,8 @@ fn media() -> Result<()> {
 
 /// The worker, built by worker-build with our pinned wasm-bindgen, binaryen and esbuild (no downloads).
 fn worker(tools: &Tools, version: &str) -> Result<()> {
-    // Outside edge/build, which worker-build replaces wholesale.
-    let stamp = target_dir().join("worker-asset-version");
+    // Per clone (the target dir is shared by clones) and outside edge/build, which worker-build replaces.
+    let stamp = root().join("edge/.asset-version");
     let inputs = ["edge", "app", "domain"].map(|c| root().join(c).join("src"));
     let manifests = [
         "Cargo.lock",

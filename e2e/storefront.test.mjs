@@ -112,6 +112,23 @@ test('a repeated page is served from the edge cache and says so', async () => {
   assert.ok(second.headers.get('x-request-id'), 'every response carries a request id');
 });
 
+test('the edge catalog API answers from the snapshot exactly as the origin does', async () => {
+  const ORIGIN = process.env.ORIGIN_URL;
+  assert.ok(ORIGIN, 'ORIGIN_URL is set by cargo xtask test');
+  for (const path of ['/api/catalog/categories', '/api/catalog/products?category=bags&per_page=3&page=2',
+    `/api/catalog/products/${feed[3].handle}`]) {
+    const [edge, origin] = await Promise.all([fetch(BASE + path), fetch(ORIGIN + path)]);
+    assert.equal(edge.status, 200, path);
+    assert.deepEqual(await edge.json(), await origin.json(), path);
+  }
+  const again = await fetch(`${BASE}/api/catalog/products?category=bags&per_page=3&page=2`);
+  assert.equal(again.headers.get('x-meridian-cache'), 'hit');
+  const missing = await fetch(`${BASE}/api/catalog/products/no-such-product`);
+  assert.equal(missing.status, 404);
+  assert.match((await missing.json()).message, /no product/);
+  assert.equal((await fetch(`${BASE}/api/catalog/products?per_page=1000`)).status, 400);
+});
+
 test('an unknown product gets a real 404 page', async () => {
   const page = await browser.newPage();
   const response = await page.goto(`${BASE}/p/no-such-product`);

@@ -149,3 +149,78 @@ mod tests {
         assert_eq!(StockState::from_available(50).label(), "In stock");
     }
 }
+
+/// Page size when a listing does not ask for one.
+pub const DEFAULT_PER_PAGE: u32 = 24;
+/// Largest page a listing serves.
+pub const MAX_PER_PAGE: u32 = 100;
+
+/// A validated `?page=&per_page=` request, shared by the origin and the edge so both answer alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl PageRequest {
+    /// Defaults missing values; `Err` is a sentence for the client.
+    pub fn new(page: Option<u32>, per_page: Option<u32>) -> Result<Self, String> {
+        let page = page.unwrap_or(1);
+        let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
+        if page == 0 {
+            return Err("page starts at 1".to_owned());
+        }
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            return Err(format!("per_page must be between 1 and {MAX_PER_PAGE}"));
+        }
+        Ok(Self { page, per_page })
+    }
+
+    /// Items to skip before this page.
+    pub fn offset(self) -> u64 {
+        u64::from(self.page - 1) * u64::from(self.per_page)
+    }
+
+    /// This page of `items` (already filtered and ordered), with the total they came from.
+    pub fn slice<T: Clone>(self, items: &[T]) -> Page<T> {
+        let start = usize::try_from(self.offset())
+            .unwrap_or(usize::MAX)
+            .min(items.len());
+        let end = start
+            .saturating_add(self.per_page as usize)
+            .min(items.len());
+        Page {
+            items: items[start..end].to_vec(),
+            page: self.page,
+            per_page: self.per_page,
+            total: items.len() as u64,
+        }
+    }
+}
+
+#[cfg(test)]
+mod page_tests {
+    use super::*;
+
+    #[test]
+    fn page_requests_are_validated_and_sliced() {
+        assert_eq!(
+            PageRequest::new(None, None),
+            Ok(PageRequest {
+                page: 1,
+                per_page: DEFAULT_PER_PAGE
+            })
+        );
+        assert!(PageRequest::new(Some(0), None).is_err());
+        assert!(PageRequest::new(None, Some(0)).is_err());
+        assert!(PageRequest::new(None, Some(MAX_PER_PAGE + 1)).is_err());
+        let items: Vec<u32> = (1..=5).collect();
+        let second = PageRequest::new(Some(2), Some(2)).unwrap().slice(&items);
+        assert_eq!((second.items, second.total), (vec![3, 4], 5));
+        assert!(PageRequest::new(Some(9), Some(2))
+            .unwrap()
+            .slice(&items)
+            .items
+            .is_empty());
+    }
+}

@@ -9,7 +9,7 @@ pub mod money;
 
 pub use cart::{AddLine, Cart, CartLine, UnpricedLine, MAX_LINE_QUANTITY};
 pub use catalog::{
-    CatalogIndex, Category, Image, Page, ProductCard, ProductDetail, ProductOption, StockState,
-    Variant,
+    CatalogIndex, Category, Image, Page, PageRequest, ProductCard, ProductDetail, ProductOption,
+    StockState, Variant,
 };
 pub use money::{Currency, Money, MoneyError};

@@ -1,6 +1,7 @@
 //! Meridian's Cloudflare Worker: server-renders the storefront from the KV catalog snapshot, caches pages
 //! in the Cache API under versioned keys, and is the gateway that forwards every write to the origin.
 
+mod api;
 mod catalog;
 mod config;
 mod gateway;
@@ -50,6 +51,15 @@ async fn route(
             pages::product(&req, env, config, ctx, slug).await
         }
         (Method::Get | Method::Head, ["cart"]) => pages::cart(&req, env, config, request_id).await,
+        (Method::Get | Method::Head, ["api", "catalog", "categories"]) => {
+            api::categories(&req, env, config, ctx).await
+        }
+        (Method::Get | Method::Head, ["api", "catalog", "products"]) => {
+            api::products(&req, env, config, ctx).await
+        }
+        (Method::Get | Method::Head, ["api", "catalog", "products", slug]) => {
+            api::product(&req, env, config, ctx, slug).await
+        }
         (Method::Post, ["cart", "add"]) => gateway::add_line_form(req, config, request_id).await,
         (Method::Post, ["api", "cart", "lines"]) => {
             gateway::add_line(req, config, request_id).await

@@ -5,6 +5,7 @@
 //! - `dev`:   the whole store locally, seeded from the demo feed; prints the URL; Ctrl-C stops it
 //! - `test`:  lint, then every test: unit, Postgres/Redis integration, and the browser end-to-end suite
 //! - `lint`:  rustfmt and clippy on every crate and feature set
+//! - `sqlx-prepare`: refresh `.sqlx/` after changing a query or a migration
 
 mod build;
 mod paths;
@@ -23,7 +24,8 @@ fn main() -> Result<()> {
         Some("dev") => stack::dev(),
         Some("test") => test(),
         Some("lint") => tools::ensure_all(false).and_then(|_| lint()),
-        _ => bail!("usage: cargo xtask <setup|build|dev|test|lint>"),
+        Some("sqlx-prepare") => sqlx_prepare(),
+        _ => bail!("usage: cargo xtask <setup|build|dev|test|lint|sqlx-prepare>"),
     }
 }
 
@@ -116,4 +118,47 @@ fn lint() -> Result<()> {
         .args(["clippy", "-p", "meridian-edge"])
         .args(wasm)
         .args(deny))
+}
+
+/// Refreshes `.sqlx/` (the offline query data that lets builds skip the database): migrates a scratch
+/// database with psql, then re-checks origin and jobs against it.
+fn sqlx_prepare() -> Result<()> {
+    let env = services::ensure()?;
+    let url = env.database_url("meridian_sqlx_prepare");
+    step("migrating a scratch database for sqlx's query checks");
+    run(Command::new("psql")
+        .arg(&env.admin_database_url)
+        .args(["-qc", "DROP DATABASE IF EXISTS meridian_sqlx_prepare"]))?;
+    run(Command::new("psql")
+        .arg(&env.admin_database_url)
+        .args(["-qc", "CREATE DATABASE meridian_sqlx_prepare"]))?;
+    let mut migrations: Vec<_> = std::fs::read_dir(paths::root().join("origin/migrations"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    migrations.sort();
+    for file in migrations {
+        run(Command::new("psql")
+            .arg(&url)
+            .args(["-q", "-v", "ON_ERROR_STOP=1", "-f"])
+            .arg(file))?;
+    }
+    step("re-checking queries into .sqlx/");
+    let dir = paths::root().join(".sqlx");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    run(paths::cargo().args(["clean", "-p", "meridian-origin", "-p", "meridian-jobs"]))?;
+    let mut check = paths::cargo();
+    check.args([
+        "check",
+        "-p",
+        "meridian-origin",
+        "-p",
+        "meridian-jobs",
+        "--all-targets",
+    ]);
+    check
+        .env("SQLX_OFFLINE", "false")
+        .env("DATABASE_URL", &url)
+        .env("SQLX_OFFLINE_DIR", &dir);
+    run(&mut check)
 }

@@ -12,11 +12,8 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
 use meridian_domain::api::origin as paths;
-use meridian_domain::{Category, Page, ProductCard, ProductDetail};
+use meridian_domain::{Category, Page, PageRequest, ProductCard, ProductDetail};
 use serde::Deserialize;
-
-pub const DEFAULT_PER_PAGE: u32 = 24;
-pub const MAX_PER_PAGE: u32 = 100;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -40,16 +37,7 @@ async fn list_products(
     State(state): State<AppState>,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<Page<ProductCard>>> {
-    let page = q.page.unwrap_or(1);
-    let per_page = q.per_page.unwrap_or(DEFAULT_PER_PAGE);
-    if page == 0 {
-        return Err(ApiError::BadRequest("page starts at 1".into()));
-    }
-    if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(ApiError::BadRequest(format!(
-            "per_page must be between 1 and {MAX_PER_PAGE}"
-        )));
-    }
+    let request = PageRequest::new(q.page, q.per_page).map_err(ApiError::BadRequest)?;
     let pool = state.db.read();
     if let Some(slug) = &q.category {
         if !categories(pool).await?.iter().any(|c| &c.slug == slug) {
@@ -62,13 +50,13 @@ async fn list_products(
         category: q.category.as_deref(),
         slug: None,
     };
-    let offset = u64::from(page - 1) * u64::from(per_page);
-    let (products, total) = load_products(pool, filter, u64::from(per_page), offset).await?;
+    let (products, total) =
+        load_products(pool, filter, u64::from(request.per_page), request.offset()).await?;
     let items = products.iter().filter_map(ProductDetail::card).collect();
     Ok(Json(Page {
         items,
-        page,
-        per_page,
+        page: request.page,
+        per_page: request.per_page,
         total,
     }))
 }

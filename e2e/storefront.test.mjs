@@ -101,7 +101,11 @@ test('without JavaScript the add-to-cart form still works', async () => {
   await context.close();
 });
 
-test('a repeated page is served from the edge cache and says so', async () => {
+test('a repeated page is served from the edge cache and says so, and catalog pages never reach the origin', async () => {
+  const originRequests = () => readFileSync(process.env.ORIGIN_LOG, 'utf8')
+    .split('\n').filter((line) => line.includes('finished processing request')).length;
+  assert.ok(process.env.ORIGIN_LOG, 'ORIGIN_LOG is set by cargo xtask test');
+  const before = originRequests();
   const url = `${BASE}/c/${feed[0].product_type.toLowerCase().replace(/[^a-z0-9]+/g, '-')}?e2e=${Date.now()}`;
   const first = await fetch(url);
   const second = await fetch(url);
@@ -110,6 +114,11 @@ test('a repeated page is served from the edge cache and says so', async () => {
   assert.equal(second.headers.get('x-meridian-cache'), 'hit');
   assert.equal(await second.text(), await first.text());
   assert.ok(second.headers.get('x-request-id'), 'every response carries a request id');
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(originRequests(), before, 'rendering and caching a catalog page made no origin request');
+  // The same count does see origin traffic: a cart read goes through to the origin.
+  await fetch(`${BASE}/api/cart`, { headers: { cookie: 'meridian_cart=00000000-0000-4000-8000-000000000000' } });
+  await pollUntil(async () => originRequests() > before, 'the cart read to reach the origin log');
 });
 
 test('the edge catalog API answers from the snapshot exactly as the origin does', async () => {

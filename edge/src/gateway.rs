@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::http::{cookie, json_error, problem_page};
+use futures_util::future::Either;
 use meridian_domain::api::{
     origin as paths, ErrorBody, CART_COOKIE, IDEMPOTENCY_HEADER, REQUEST_ID_HEADER,
 };
@@ -12,6 +13,8 @@ use worker::{Fetch, Headers, Method, Request, RequestInit, Response, Result};
 
 /// Larger bodies are refused before they reach the origin.
 const MAX_BODY: usize = 16 * 1024;
+/// How long the edge waits for the origin before answering 502.
+const ORIGIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// A cart cookie lives 30 days.
 const CART_COOKIE_MAX_AGE: u32 = 30 * 24 * 3600;
 
@@ -37,7 +40,16 @@ async fn origin(
     }
     init.with_method(method).with_headers(headers);
     let request = Request::new_with_init(&format!("{}{path}", config.origin_url), &init)?;
-    Fetch::Request(request).send().await
+    let fetch = Fetch::Request(request);
+    let fetch = std::pin::pin!(fetch.send());
+    let timeout = std::pin::pin!(worker::Delay::from(ORIGIN_TIMEOUT));
+    match futures_util::future::select(fetch, timeout).await {
+        Either::Left((response, _)) => response,
+        // A write may still land after we give up; its idempotency key makes the shopper's retry safe.
+        Either::Right(_) => Err(worker::Error::RustError(format!(
+            "origin did not answer {path} in time"
+        ))),
+    }
 }
 
 /// The cart id from the shopper's cookie, if it is a well-formed id.

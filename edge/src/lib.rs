@@ -16,11 +16,16 @@ use worker::{event, Context, Env, Method, Request, Response, Result};
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let request_id = http::request_id(&req);
     let config = Config::from_env(&env)?;
+    let is_api = req.path().starts_with("/api/");
     let response = match route(req, &env, &config, &ctx, &request_id).await {
         Ok(response) => response,
         Err(err) => {
             // Internal detail goes to the log with the request id, never to the shopper.
             worker::console_error!("request {request_id} failed: {err}");
+            if is_api {
+                let message = "The store could not complete this request; please try again.";
+                return http::finish(http::json_error(502, "bad_gateway", message)?, &request_id);
+            }
             http::problem_page(
                 &config,
                 500,

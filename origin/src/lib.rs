@@ -18,7 +18,7 @@ use meridian_domain::api::REQUEST_ID_HEADER;
 use std::time::Duration;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Shared by every handler: cheap to clone.
 #[derive(Clone, Debug)]
@@ -32,7 +32,9 @@ pub fn router(state: AppState) -> Router {
     let trace = TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
         let id = req.headers().get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("-");
         tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-    });
+    })
+    // One access-log line per request, with status and latency, tagged with the edge's request id.
+    .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
     Router::new()
         .merge(health::router())
         .merge(catalog::router())

@@ -56,7 +56,8 @@ fn test() -> Result<()> {
         .arg("--test-concurrency=1")
         .arg(paths::root().join("e2e"));
     node.env("BASE_URL", stack.edge_url())
-        .env("ORIGIN_URL", stack.origin_url());
+        .env("ORIGIN_URL", stack.origin_url())
+        .env("ORIGIN_LOG", stack.logs.join("origin.log"));
     let outcome = run(&mut node);
     drop(stack);
     outcome

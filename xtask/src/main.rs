@@ -8,6 +8,8 @@
 //! - `sqlx-prepare`: refresh `.sqlx/` after changing a query or a migration
 
 mod build;
+mod dev;
+mod net;
 mod paths;
 mod services;
 mod stack;
@@ -21,7 +23,7 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("setup") => tools::ensure_all(true).map(drop),
         Some("build") => build::all_unless_skipped(),
-        Some("dev") => stack::dev(),
+        Some("dev") => dev::run(),
         Some("test") => test(),
         Some("lint") => tools::ensure_all(false).and_then(|_| lint()),
         Some("sqlx-prepare") => sqlx_prepare(),

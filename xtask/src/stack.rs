@@ -2,13 +2,12 @@
 //! first product sync. Used by `cargo xtask dev` (fixed ports) and the end-to-end tests (free ports).
 //! Each process runs in its own process group so stopping the stack also stops what it spawned (workerd).
 
+use crate::net::{free_port, http_get, port_free, random_token};
 use crate::paths::{cargo, node_bin, root, target_dir};
-use crate::services::{self, Services};
+use crate::services::Services;
 use crate::{run, step};
 use anyhow::{bail, Context, Result};
 use std::fs::File;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command};
@@ -256,60 +255,4 @@ fn install_interrupt_handler() {
         }
         std::process::exit(130);
     });
-}
-
-/// `cargo xtask dev`: start everything, print the URL, run until Ctrl-C.
-pub(crate) fn dev() -> Result<()> {
-    let started = Instant::now();
-    let tools = crate::tools::ensure_all(false)?;
-    let services = services::ensure()?;
-    crate::build::all(&tools)?;
-    let stack = Stack::start(&services, Mode::Dev)?;
-    println!(
-        "\n  Meridian is running at {}   (origin API: {})",
-        stack.edge_url(),
-        stack.origin_url()
-    );
-    println!(
-        "  logs: {}   ·   ready in {:.0?}   ·   Ctrl-C stops everything\n",
-        stack.logs.display(),
-        started.elapsed()
-    );
-    loop {
-        std::thread::sleep(Duration::from_secs(3600));
-    }
-}
-
-/// A minimal HTTP/1.1 GET on 127.0.0.1 (no client crate needed for health checks).
-pub(crate) fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .ok()?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    let status = response.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, response))
-}
-
-fn port_free(port: u16) -> bool {
-    std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
-        && !services::reachable(&format!("127.0.0.1:{port}"))
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_or(0, |a| a.port())
-}
-
-fn random_token() -> Result<String> {
-    let mut bytes = [0u8; 24];
-    File::open("/dev/urandom")?.read_exact(&mut bytes)?;
-    Ok(hex::encode(bytes))
 }

@@ -1,105 +1,14 @@
 //! Origin API against a real PostgreSQL: every test gets a fresh, migrated database from `#[sqlx::test]`
 //! (needs `DATABASE_URL`; `cargo xtask test` sets it).
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
-use meridian_domain::{Currency, Image, Money, ProductOption};
-use meridian_origin::catalog::import::{upsert_products, ImportProduct, ImportVariant};
-use meridian_origin::db::Db;
-use meridian_origin::{router, AppState};
-use serde_json::{json, Value};
+use common::{call, call_with, new_cart, seeded};
+use serde_json::json;
 use sqlx::PgPool;
 use tower::ServiceExt;
-
-fn product(id: i64, slug: &str, category: &str, variants: &[(&str, i64, i32)]) -> ImportProduct {
-    ImportProduct {
-        external_id: id,
-        slug: slug.into(),
-        title: slug.replace('-', " "),
-        description: "A fine thing.".into(),
-        vendor: "Acme".into(),
-        category_slug: category.into(),
-        category_name: category.to_uppercase(),
-        tags: vec!["new".into()],
-        options: vec![ProductOption {
-            name: "Size".into(),
-            values: vec!["S".into(), "M".into()],
-        }],
-        images: vec![Image {
-            src: format!("/media/{slug}.svg"),
-            alt: slug.into(),
-        }],
-        variants: variants
-            .iter()
-            .enumerate()
-            .map(|(i, (sku, price, stock))| ImportVariant {
-                external_id: id * 100 + i as i64,
-                sku: (*sku).into(),
-                title: format!("Size {i}"),
-                options: vec![format!("{i}")],
-                position: i as i32,
-                price: Money::new(*price, Currency::Usd),
-                initial_stock: *stock,
-            })
-            .collect(),
-    }
-}
-
-async fn seeded(pool: PgPool) -> axum::Router {
-    let products = [
-        product(
-            1,
-            "crew-tee",
-            "tees",
-            &[("TEE-S", 2400, 10), ("TEE-M", 2600, 3)],
-        ),
-        product(2, "pocket-tee", "tees", &[("PKT-S", 1999, 0)]),
-        product(3, "canvas-tote", "bags", &[("TOTE", 3900, 5)]),
-    ];
-    upsert_products(&pool, &products).await.unwrap();
-    router(AppState {
-        db: Db::new(pool, None),
-    })
-}
-
-async fn call(
-    app: &axum::Router,
-    method: &str,
-    uri: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    call_with(app, method, uri, body, None).await
-}
-
-async fn call_with(
-    app: &axum::Router,
-    method: &str,
-    uri: &str,
-    body: Option<Value>,
-    key: Option<&str>,
-) -> (StatusCode, Value) {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("content-type", "application/json");
-    if let Some(key) = key {
-        req = req.header("idempotency-key", key);
-    }
-    let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
-    let res = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    let value = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
-    (status, value)
-}
-
-async fn new_cart(app: &axum::Router) -> String {
-    let (status, cart) = call(app, "POST", "/api/carts", None).await;
-    assert_eq!(status, StatusCode::CREATED);
-    cart["id"].as_str().unwrap().to_owned()
-}
 
 #[sqlx::test(migrator = "meridian_origin::db::MIGRATOR")]
 async fn health_and_readiness_answer(pool: PgPool) {
@@ -334,6 +243,15 @@ async fn a_retried_add_is_applied_once(pool: PgPool) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "a key cannot be reused for another cart"
     );
+    let different = json!({"sku":"TEE-M","quantity":1});
+    let (status, error) = call_with(&app, "POST", &lines, Some(different), Some("click-1")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+    assert!(error["message"]
+        .as_str()
+        .unwrap()
+        .contains("another request"));
+    let (_, cart) = call(&app, "GET", &format!("/api/carts/{id}"), None).await;
+    assert_eq!(cart["item_count"], 2, "the refused request added nothing");
 }
 
 #[sqlx::test(migrator = "meridian_origin::db::MIGRATOR")]

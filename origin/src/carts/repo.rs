@@ -27,7 +27,12 @@ pub(super) async fn add_line(
         .await?
         .ok_or_else(|| cart_not_found(cart))?;
     if let Some(key) = key {
-        let scope = format!("cart:{cart}:lines");
+        // The whole request, not just the cart: a key reused for a different line is refused rather
+        // than silently answered as a replay (which would lose the second add).
+        let scope = format!(
+            "cart:{cart}:lines sku={} quantity={}",
+            line.sku, line.quantity
+        );
         let fresh = sqlx::query!(
             "INSERT INTO idempotency_keys (key, scope) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
             key,
@@ -89,7 +94,7 @@ pub(super) async fn add_line(
     Ok(())
 }
 
-/// A key seen before: fine if it named this same cart (nothing to do), an error if it named another.
+/// A key seen before: fine if it named this same request (nothing to do), an error if it named another.
 async fn replayed(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     key: &str,

@@ -26,6 +26,15 @@ pub struct CartLine {
     pub line_total: Money,
 }
 
+/// A line whose product is no longer sold: shown to the shopper, left out of every total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnavailableLine {
+    pub sku: String,
+    pub product_title: String,
+    pub variant_title: String,
+    pub quantity: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cart {
     pub id: Uuid,
@@ -33,6 +42,8 @@ pub struct Cart {
     pub item_count: u32,
     /// None while the cart is empty: an empty cart has no currency yet.
     pub subtotal: Option<Money>,
+    #[serde(default)]
+    pub unavailable: Vec<UnavailableLine>,
 }
 
 impl Cart {
@@ -65,6 +76,7 @@ impl Cart {
             lines: priced,
             item_count,
             subtotal,
+            unavailable: Vec::new(),
         })
     }
 }

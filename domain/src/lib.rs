@@ -7,7 +7,7 @@ pub mod cart;
 pub mod catalog;
 pub mod money;
 
-pub use cart::{AddLine, Cart, CartLine, UnpricedLine, MAX_LINE_QUANTITY};
+pub use cart::{AddLine, Cart, CartLine, UnavailableLine, UnpricedLine, MAX_LINE_QUANTITY};
 pub use catalog::{
     CatalogIndex, Category, Image, Page, PageRequest, ProductCard, ProductDetail, ProductOption,
     StockState, Variant,

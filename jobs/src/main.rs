@@ -114,7 +114,7 @@ async fn main() -> anyhow::Result<()> {
                 _ => None,
             };
             let before = match &db {
-                Some(db) => meridian_origin::catalog::import::last_sync_run(db).await?,
+                Some(db) => meridian_origin::catalog::runs::last_sync_run(db).await?,
                 None => None,
             };
             queue::enqueue_product_sync(&cli.redis_url, &cli.namespace, ProductSync { feed_url })
@@ -136,7 +136,7 @@ async fn wait_for_run(
 ) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     while started.elapsed() < timeout {
-        if meridian_origin::catalog::import::last_sync_run(db).await? > before {
+        if meridian_origin::catalog::runs::last_sync_run(db).await? > before {
             println!("product-sync finished in {:.1?}", started.elapsed());
             return Ok(());
         }

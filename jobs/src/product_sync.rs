@@ -1,5 +1,5 @@
-//! The product-sync job: fetch the supplier feed, upsert it into the catalog, publish the catalog to the
-//! edge, record the run.
+//! The product-sync job: fetch the supplier feed, upsert it into the catalog, archive what the feed no
+//! longer lists, publish the catalog to the edge, record the run.
 //!
 //! Idempotent: the upsert leaves unchanged rows untouched and the snapshot version is a content hash, so
 //! running it twice (a retry, or two schedules overlapping) changes nothing the second time.
@@ -7,7 +7,8 @@
 use crate::normalize;
 use crate::shopify;
 use crate::JobContext;
-use meridian_origin::catalog::import::{record_sync_run, upsert_products, ImportSummary, SyncRun};
+use meridian_origin::catalog::import::{archive_unlisted_products, upsert_products, ImportSummary};
+use meridian_origin::catalog::runs::{record_sync_run, SyncRun};
 use serde::{Deserialize, Serialize};
 
 /// Products written per transaction: bounded so a huge feed does not hold one long transaction.
@@ -23,6 +24,13 @@ pub struct ProductSync {
 /// Runs one sync and returns what it recorded.
 pub async fn run(ctx: &JobContext, job: &ProductSync) -> anyhow::Result<SyncRun> {
     let products = shopify::fetch_all(&ctx.http, &job.feed_url).await?;
+    // An empty feed is far likelier a broken supplier than an empty shop: archiving the whole catalog on
+    // its word would empty the storefront, so the run fails (and is retried) instead.
+    anyhow::ensure!(
+        !products.is_empty(),
+        "the supplier feed at {} listed no products; the catalog was left as it is",
+        job.feed_url
+    );
     let mut skipped = 0u32;
     let mut imports = Vec::with_capacity(products.len());
     for product in &products {
@@ -41,6 +49,8 @@ pub async fn run(ctx: &JobContext, job: &ProductSync) -> anyhow::Result<SyncRun>
         summary.updated += done.updated;
         summary.unchanged += done.unchanged;
     }
+    let listed: Vec<i64> = products.iter().map(|p| p.id).collect();
+    summary.archived = archive_unlisted_products(&ctx.db, &listed).await?;
     let published_version = match &ctx.edge {
         Some(edge) => {
             let snapshot = crate::publish::snapshot(&ctx.db).await?;

@@ -192,6 +192,62 @@ async fn a_supplier_change_updates_only_that_product(pool: PgPool) {
     assert!(stock == 7 || stock == 0, "a re-sync never resets stock");
 }
 
+#[sqlx::test(migrator = "meridian_origin::db::MIGRATOR")]
+async fn what_the_supplier_stops_listing_is_archived_and_can_return(pool: PgPool) {
+    let full = supplier::load_feed(FEED.as_ref()).unwrap();
+    let ctx = JobContext {
+        db: pool.clone(),
+        http: http_client(),
+        edge: None,
+        currency: Currency::Usd,
+        initial_stock: 7,
+    };
+    let sync = |feed: Vec<shopify::Product>| {
+        let ctx = ctx.clone();
+        async move {
+            let url = serve(supplier::router(feed)).await;
+            meridian_jobs::product_sync::run(&ctx, &ProductSync { feed_url: url }).await
+        }
+    };
+    sync(full.clone()).await.unwrap();
+
+    let mut shrunk = full.clone();
+    let dropped = shrunk.remove(0);
+    let trimmed = shrunk.iter().position(|p| p.variants.len() > 1).unwrap();
+    let gone_sku = shrunk[trimmed].variants.pop().unwrap().sku.unwrap();
+    let run = sync(shrunk).await.unwrap();
+    assert_eq!((run.summary.archived, run.summary.updated), (1, 1));
+    let snapshot = meridian_jobs::publish::snapshot(&pool).await.unwrap();
+    assert_eq!(snapshot.products.len(), full.len() - 1);
+    assert!(
+        snapshot.products.iter().all(|p| p.slug != dropped.handle),
+        "the dropped product is not published"
+    );
+    let skus: Vec<&str> = snapshot
+        .products
+        .iter()
+        .flat_map(|p| p.variants.iter().map(|v| v.sku.as_str()))
+        .collect();
+    assert!(
+        !skus.contains(&gone_sku.as_str()),
+        "the dropped variant is not published"
+    );
+
+    let run = sync(full.clone()).await.unwrap();
+    assert_eq!(
+        (run.summary.archived, run.summary.updated),
+        (0, 2),
+        "both come back"
+    );
+    let back = meridian_jobs::publish::snapshot(&pool).await.unwrap();
+    assert_eq!(back.products.len(), full.len());
+
+    let error = sync(Vec::new()).await.unwrap_err();
+    assert!(error.to_string().contains("listed no products"), "{error}");
+    let after = meridian_jobs::publish::snapshot(&pool).await.unwrap();
+    assert_eq!(after, back, "an empty feed changes nothing");
+}
+
 #[tokio::test]
 async fn the_feed_is_read_page_by_page() {
     let feed = supplier::load_feed(FEED.as_ref()).unwrap();

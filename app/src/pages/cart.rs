@@ -2,14 +2,19 @@
 
 use crate::format::product_href;
 use leptos::prelude::*;
-use meridian_domain::Cart;
+use meridian_domain::{Cart, UnavailableLine};
 
 #[component]
 pub(crate) fn CartView(cart: Option<Cart>) -> impl IntoView {
+    let unavailable = cart
+        .as_ref()
+        .map(|c| c.unavailable.clone())
+        .unwrap_or_default();
     let Some(cart) = cart.filter(|c| !c.lines.is_empty()) else {
         return view! {
             <h1>"Your cart"</h1>
             <p class="empty">"Your cart is empty."</p>
+            <Unavailable lines=unavailable/>
             <p><a href="/">"Continue shopping"</a></p>
         }
         .into_any();
@@ -40,6 +45,28 @@ pub(crate) fn CartView(cart: Option<Cart>) -> impl IntoView {
                 <td class="num subtotal">{subtotal}</td>
             </tr></tfoot>
         </table>
+        <Unavailable lines=unavailable/>
     }
     .into_any()
+}
+
+/// Lines whose product the shop no longer sells: named so nothing vanishes silently, never totalled.
+#[component]
+fn Unavailable(lines: Vec<UnavailableLine>) -> impl IntoView {
+    (!lines.is_empty()).then(|| {
+        let items = lines
+            .into_iter()
+            .map(|line| {
+                view! {
+                    <li data-sku=line.sku>{format!("{} ({}) × {}", line.product_title, line.variant_title, line.quantity)}</li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="unavailable" role="status">
+                <p>"No longer available, and not counted in your total:"</p>
+                <ul>{items}</ul>
+            </section>
+        }
+    })
 }

@@ -3,7 +3,9 @@
 use super::cart_not_found;
 use crate::error::{ApiError, ApiResult};
 use anyhow::anyhow;
-use meridian_domain::{AddLine, Cart, Currency, Money, UnpricedLine, MAX_LINE_QUANTITY};
+use meridian_domain::{
+    AddLine, Cart, Currency, Money, UnavailableLine, UnpricedLine, MAX_LINE_QUANTITY,
+};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -47,7 +49,9 @@ pub(super) async fn add_line(
         }
     }
     let variant = sqlx::query!(
-        "SELECT id, available, currency FROM variants WHERE sku = $1",
+        r#"SELECT v.id, v.available, v.currency,
+                  (v.archived_at IS NULL AND p.archived_at IS NULL) AS "live!"
+           FROM variants v JOIN products p ON p.id = v.product_id WHERE v.sku = $1"#,
         line.sku
     )
     .fetch_optional(&mut *tx)
@@ -55,6 +59,12 @@ pub(super) async fn add_line(
     .ok_or_else(|| {
         ApiError::Unprocessable(format!("There is no product with SKU '{}'.", line.sku))
     })?;
+    if !variant.live {
+        return Err(ApiError::Unprocessable(format!(
+            "The product with SKU '{}' is no longer sold.",
+            line.sku
+        )));
+    }
     let other_currency = sqlx::query_scalar!(
         "SELECT v.currency FROM cart_lines l JOIN variants v ON v.id = l.variant_id
          WHERE l.cart_id = $1 AND v.currency <> $2 LIMIT 1",
@@ -130,7 +140,8 @@ fn check_quantity(wanted: i32, available: i32, current: i32) -> ApiResult<()> {
     Ok(())
 }
 
-/// The cart with current prices and server-computed totals, or `None` if there is no such cart.
+/// The cart with current prices and server-computed totals, or `None` if there is no such cart. Lines
+/// whose product is no longer sold are listed apart and left out of the totals.
 pub async fn load_cart(pool: &PgPool, id: Uuid) -> anyhow::Result<Option<Cart>> {
     if sqlx::query_scalar!("SELECT id FROM carts WHERE id = $1", id)
         .fetch_optional(pool)
@@ -141,7 +152,8 @@ pub async fn load_cart(pool: &PgPool, id: Uuid) -> anyhow::Result<Option<Cart>> 
     }
     let rows = sqlx::query!(
         r#"SELECT v.sku, v.title AS variant_title, v.price_minor, v.currency, l.quantity,
-                  p.slug, p.title AS product_title, p.images->0->>'src' AS image
+                  p.slug, p.title AS product_title, p.images->0->>'src' AS image,
+                  (v.archived_at IS NULL AND p.archived_at IS NULL) AS "live!"
            FROM cart_lines l
            JOIN variants v ON v.id = l.variant_id
            JOIN products p ON p.id = v.product_id
@@ -151,7 +163,18 @@ pub async fn load_cart(pool: &PgPool, id: Uuid) -> anyhow::Result<Option<Cart>> 
     .fetch_all(pool)
     .await?;
     let mut lines = Vec::with_capacity(rows.len());
+    let mut unavailable = Vec::new();
     for r in rows {
+        let quantity = u32::try_from(r.quantity)?;
+        if !r.live {
+            unavailable.push(UnavailableLine {
+                sku: r.sku,
+                product_title: r.product_title,
+                variant_title: r.variant_title,
+                quantity,
+            });
+            continue;
+        }
         let currency =
             Currency::parse(&r.currency).ok_or_else(|| anyhow!("bad currency {}", r.currency))?;
         lines.push(UnpricedLine {
@@ -161,8 +184,10 @@ pub async fn load_cart(pool: &PgPool, id: Uuid) -> anyhow::Result<Option<Cart>> 
             variant_title: r.variant_title,
             image: r.image,
             unit_price: Money::new(r.price_minor, currency),
-            quantity: u32::try_from(r.quantity)?,
+            quantity,
         });
     }
-    Ok(Some(Cart::price(id, lines)?))
+    let mut cart = Cart::price(id, lines)?;
+    cart.unavailable = unavailable;
+    Ok(Some(cart))
 }

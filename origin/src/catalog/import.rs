@@ -1,5 +1,6 @@
 //! Writing supplier products into the catalog. Idempotent: importing the same products twice changes no row
-//! (not even `updated_at`), so a retried or repeated sync is harmless.
+//! (not even `updated_at`), so a retried or repeated sync is harmless. What the supplier stops listing is
+//! archived (hidden from the storefront, kept for carts), and comes back if it is listed again.
 
 use meridian_domain::{Image, Money, ProductOption};
 use sqlx::types::Json;
@@ -33,12 +34,13 @@ pub struct ImportVariant {
     pub initial_stock: i32,
 }
 
-/// How many products an import created, changed, or found already up to date.
+/// How many products an import created, changed, found already up to date, or archived.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportSummary {
     pub created: u32,
     pub updated: u32,
     pub unchanged: u32,
+    pub archived: u32,
 }
 
 /// Upserts `products` in one transaction: all of a batch lands or none of it.
@@ -58,6 +60,7 @@ pub async fn upsert_products(
                 .await?
                 .is_some();
         }
+        variant_written |= archive_dropped_variants(&mut tx, product_id, &product.variants).await?;
         match product_written {
             Some(true) => summary.created += 1,
             Some(false) => summary.updated += 1,
@@ -100,12 +103,13 @@ async fn upsert_product(
            ON CONFLICT (external_id) DO UPDATE SET
                slug = EXCLUDED.slug, title = EXCLUDED.title, description = EXCLUDED.description,
                vendor = EXCLUDED.vendor, category_id = EXCLUDED.category_id, tags = EXCLUDED.tags,
-               options = EXCLUDED.options, images = EXCLUDED.images, updated_at = now()
+               options = EXCLUDED.options, images = EXCLUDED.images, archived_at = NULL, updated_at = now()
            WHERE (products.slug, products.title, products.description, products.vendor, products.category_id,
                   products.tags, products.options, products.images)
                  IS DISTINCT FROM
                  (EXCLUDED.slug, EXCLUDED.title, EXCLUDED.description, EXCLUDED.vendor, EXCLUDED.category_id,
                   EXCLUDED.tags, EXCLUDED.options, EXCLUDED.images)
+              OR products.archived_at IS NOT NULL
            RETURNING id, (xmax = 0) AS "created!""#,
         p.external_id,
         p.slug,
@@ -143,12 +147,14 @@ async fn upsert_variant(
            ON CONFLICT (external_id) DO UPDATE SET
                product_id = EXCLUDED.product_id, sku = EXCLUDED.sku, title = EXCLUDED.title,
                options = EXCLUDED.options, position = EXCLUDED.position,
-               price_minor = EXCLUDED.price_minor, currency = EXCLUDED.currency, updated_at = now()
+               price_minor = EXCLUDED.price_minor, currency = EXCLUDED.currency, archived_at = NULL,
+               updated_at = now()
            WHERE (variants.product_id, variants.sku, variants.title, variants.options, variants.position,
                   variants.price_minor, variants.currency)
                  IS DISTINCT FROM
                  (EXCLUDED.product_id, EXCLUDED.sku, EXCLUDED.title, EXCLUDED.options, EXCLUDED.position,
                   EXCLUDED.price_minor, EXCLUDED.currency)
+              OR variants.archived_at IS NOT NULL
            RETURNING (xmax = 0) AS "created!""#,
         product_id,
         v.external_id,
@@ -165,36 +171,35 @@ async fn upsert_variant(
     Ok(written)
 }
 
-/// What one sync run did, as recorded in `sync_runs`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyncRun {
-    pub source: String,
-    pub summary: ImportSummary,
-    pub skipped: u32,
-    pub published_version: Option<String>,
-}
-
-/// Records a finished sync run; returns its id.
-pub async fn record_sync_run(pool: &PgPool, run: &SyncRun) -> anyhow::Result<i64> {
-    let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
-    let id = sqlx::query_scalar!(
-        "INSERT INTO sync_runs (source, created, updated, unchanged, skipped, published_version)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        run.source,
-        count(run.summary.created),
-        count(run.summary.updated),
-        count(run.summary.unchanged),
-        count(run.skipped),
-        run.published_version,
+/// Archives the supplier variants of `product_id` that `listed` no longer contains; true if any were.
+async fn archive_dropped_variants(
+    tx: &mut Tx<'_>,
+    product_id: i64,
+    listed: &[ImportVariant],
+) -> anyhow::Result<bool> {
+    let ids: Vec<i64> = listed.iter().map(|v| v.external_id).collect();
+    let archived = sqlx::query!(
+        "UPDATE variants SET archived_at = now(), updated_at = now()
+         WHERE product_id = $1 AND archived_at IS NULL AND external_id IS NOT NULL
+           AND external_id <> ALL($2)",
+        product_id,
+        &ids,
     )
-    .fetch_one(pool)
+    .execute(&mut **tx)
     .await?;
-    Ok(id)
+    Ok(archived.rows_affected() > 0)
 }
 
-/// Id of the latest recorded sync run, if any.
-pub async fn last_sync_run(pool: &PgPool) -> anyhow::Result<Option<i64>> {
-    Ok(sqlx::query_scalar!("SELECT max(id) FROM sync_runs")
-        .fetch_one(pool)
-        .await?)
+/// Archives every supplier product whose id is not in `listed` (the ids of the *whole* feed, including
+/// products skipped as malformed, which keep their last good version). Returns how many were archived.
+/// Products created here rather than by a supplier (no `external_id`) are never touched.
+pub async fn archive_unlisted_products(pool: &PgPool, listed: &[i64]) -> anyhow::Result<u32> {
+    let archived = sqlx::query!(
+        "UPDATE products SET archived_at = now(), updated_at = now()
+         WHERE archived_at IS NULL AND external_id IS NOT NULL AND external_id <> ALL($1)",
+        listed,
+    )
+    .execute(pool)
+    .await?;
+    Ok(u32::try_from(archived.rows_affected()).unwrap_or(u32::MAX))
 }

@@ -2,6 +2,7 @@
 
 pub mod import;
 mod repo;
+pub mod runs;
 
 pub use repo::{categories, load_products, ProductFilter};
 

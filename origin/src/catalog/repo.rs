@@ -1,4 +1,5 @@
 //! Catalog reads. One loader builds full products for every reader (API, snapshot) so they cannot disagree.
+//! Readers see only live products: not archived, with at least one live variant.
 
 use anyhow::anyhow;
 use meridian_domain::{Category, Currency, Image, Money, ProductDetail, ProductOption, Variant};
@@ -13,10 +14,11 @@ pub struct ProductFilter<'a> {
     pub slug: Option<&'a str>,
 }
 
+/// Categories that have live products, with how many.
 pub async fn categories(pool: &PgPool) -> anyhow::Result<Vec<Category>> {
     let rows = sqlx::query!(
-        r#"SELECT c.slug, c.name, count(p.id) AS "count!"
-           FROM categories c LEFT JOIN products p ON p.category_id = c.id
+        r#"SELECT c.slug, c.name, count(*) AS "count!"
+           FROM categories c JOIN live_products p ON p.category_id = c.id
            GROUP BY c.id ORDER BY c.name"#
     )
     .fetch_all(pool)
@@ -40,14 +42,16 @@ pub async fn load_products(
 ) -> anyhow::Result<(Vec<ProductDetail>, u64)> {
     let limit = i64::try_from(limit)?;
     let offset = i64::try_from(offset)?;
+    // `!`: columns read through the `live_products` view lose their NOT NULL in sqlx's eyes.
     let rows = sqlx::query!(
-        r#"SELECT p.id, p.slug, p.title, p.description, p.vendor, p.tags,
+        r#"SELECT p.id AS "id!", p.slug AS "slug!", p.title AS "title!",
+                  p.description AS "description!", p.vendor AS "vendor!", p.tags AS "tags!",
                   p.options AS "options!: Json<Vec<ProductOption>>",
                   p.images AS "images!: Json<Vec<Image>>",
                   c.slug AS category_slug, c.name AS category_name,
-                  (SELECT count(*) FROM products x WHERE x.category_id = c.id) AS "category_count!",
+                  (SELECT count(*) FROM live_products x WHERE x.category_id = c.id) AS "category_count!",
                   count(*) OVER () AS "total!"
-           FROM products p JOIN categories c ON c.id = p.category_id
+           FROM live_products p JOIN categories c ON c.id = p.category_id
            WHERE ($1::text IS NULL OR c.slug = $1) AND ($2::text IS NULL OR p.slug = $2)
            ORDER BY c.name, p.title
            LIMIT $3 OFFSET $4"#,
@@ -90,7 +94,8 @@ async fn variants_of(
 ) -> anyhow::Result<HashMap<i64, Vec<Variant>>> {
     let rows = sqlx::query!(
         r#"SELECT product_id, sku, title, options, price_minor, currency, available
-           FROM variants WHERE product_id = ANY($1) ORDER BY product_id, position, id"#,
+           FROM variants WHERE product_id = ANY($1) AND archived_at IS NULL
+           ORDER BY product_id, position, id"#,
         product_ids,
     )
     .fetch_all(pool)

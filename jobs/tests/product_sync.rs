@@ -40,6 +40,7 @@ async fn capture(
     let receipt = PublishReceipt {
         version: s.version.clone(),
         documents: s.products.len() as u32 + 1,
+        pruned: 0,
     };
     seen.lock().unwrap().push(s);
     Ok(Json(receipt))

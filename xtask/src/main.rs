@@ -37,15 +37,7 @@ fn test() -> Result<()> {
     let env = services::ensure()?;
     lint()?;
     step("unit and integration tests (Postgres, Redis)");
-    let mut cargo = paths::cargo();
-    cargo.args([
-        "test",
-        "--workspace",
-        "--exclude",
-        "meridian-edge",
-        "--exclude",
-        "meridian-xtask",
-    ]);
+    let mut cargo = paths::host_tests();
     cargo
         .env("DATABASE_URL", &env.admin_database_url)
         .env("REDIS_URL", &env.redis_url);
@@ -59,7 +51,8 @@ fn test() -> Result<()> {
         .arg(paths::root().join("e2e"));
     node.env("BASE_URL", stack.edge_url())
         .env("ORIGIN_URL", stack.origin_url())
-        .env("ORIGIN_LOG", stack.logs.join("origin.log"));
+        .env("ORIGIN_LOG", stack.logs.join("origin.log"))
+        .env("PUBLISH_TOKEN", &stack.publish_token);
     let outcome = run(&mut node);
     drop(stack);
     outcome

@@ -3,7 +3,7 @@
 //! Each process runs in its own process group so stopping the stack also stops what it spawned (workerd).
 
 use crate::net::{free_port, http_get, port_free, random_token};
-use crate::paths::{cargo, node_bin, root, target_dir};
+use crate::paths::{host_tests, node_bin, root, target_dir};
 use crate::services::Services;
 use crate::{run, step};
 use anyhow::{bail, Context, Result};
@@ -30,6 +30,8 @@ pub(crate) struct Stack {
     edge_port: u16,
     origin_port: u16,
     pub(crate) logs: PathBuf,
+    /// The token `wrangler dev` accepts on the publish endpoint (random per stack).
+    pub(crate) publish_token: String,
 }
 
 impl Stack {
@@ -37,14 +39,8 @@ impl Stack {
         install_interrupt_handler();
         let started = Instant::now();
         step("building origin and jobs");
-        run(cargo().args([
-            "build",
-            "-p",
-            "meridian-origin",
-            "-p",
-            "meridian-jobs",
-            "--bins",
-        ]))?;
+        // Cargo builds a package's binaries for its integration tests, so this yields origin and jobs.
+        run(host_tests().arg("--no-run"))?;
         let bin = |name: &str| target_dir().join("debug").join(name);
         let (db_name, namespace) = match mode {
             Mode::Dev => ("meridian_dev".to_owned(), "meridian-dev".to_owned()),
@@ -69,14 +65,15 @@ impl Stack {
         std::fs::create_dir_all(&logs)?;
         let scratch_db =
             (mode == Mode::Test).then(|| (services.admin_database_url.clone(), db_name.clone()));
+        let token = random_token()?;
         let mut stack = Self {
             children: Vec::new(),
             scratch_db,
             edge_port,
             origin_port,
             logs,
+            publish_token: token.clone(),
         };
-        let token = random_token()?;
 
         step(&format!("migrating database {db_name}"));
         run(Command::new(bin("origin"))

@@ -33,6 +33,22 @@ pub(crate) fn cargo() -> Command {
     cmd
 }
 
+/// `cargo test` over the host crates (the edge is wasm-only; xtask tests itself by running). The stack
+/// builds its binaries with this same command plus `--no-run`: the same package selection resolves the
+/// same dependency features, so the test run and the stack share one build instead of compiling twice.
+pub(crate) fn host_tests() -> Command {
+    let mut cmd = cargo();
+    cmd.args([
+        "test",
+        "--workspace",
+        "--exclude",
+        "meridian-edge",
+        "--exclude",
+        "meridian-xtask",
+    ]);
+    cmd
+}
+
 /// A binary installed by npm into the clone's `node_modules/.bin`.
 pub(crate) fn node_bin(name: &str) -> PathBuf {
     root().join("node_modules").join(".bin").join(name)

@@ -5,6 +5,7 @@
 //! - `dev`:   the whole store locally, seeded from the demo feed; prints the URL; Ctrl-C stops it
 //! - `test`:  lint, then every test: unit, Postgres/Redis integration, and the browser end-to-end suite
 //! - `lint`:  rustfmt and clippy on every crate and feature set
+//! - `bench`: the stack on free ports, then a latency/throughput table per request kind
 //! - `sqlx-prepare`: refresh `.sqlx/` after changing a query or a migration
 
 mod build;
@@ -27,7 +28,8 @@ fn main() -> Result<()> {
         Some("test") => test(),
         Some("lint") => tools::ensure_all(false).and_then(|_| lint()),
         Some("sqlx-prepare") => sqlx_prepare(),
-        _ => bail!("usage: cargo xtask <setup|build|dev|test|lint|sqlx-prepare>"),
+        Some("bench") => bench(),
+        _ => bail!("usage: cargo xtask <setup|build|dev|test|lint|bench|sqlx-prepare>"),
     }
 }
 
@@ -45,15 +47,25 @@ fn test() -> Result<()> {
     build::all(&tools)?;
     step("end-to-end tests in chromium (origin, jobs, supplier stand-in, wrangler dev)");
     let stack = stack::Stack::start(&env, stack::Mode::Test)?;
-    let mut node = Command::new("node");
+    let mut node = stack.node();
     node.arg("--test")
         .arg("--test-concurrency=1")
         .arg(paths::root().join("e2e"));
-    node.env("BASE_URL", stack.edge_url())
-        .env("ORIGIN_URL", stack.origin_url())
-        .env("ORIGIN_LOG", stack.logs.join("origin.log"))
-        .env("PUBLISH_TOKEN", &stack.publish_token);
     let outcome = run(&mut node);
+    drop(stack);
+    outcome
+}
+
+/// Builds what `wrangler dev` serves, starts the stack on free ports and runs `bench/storefront.mjs`.
+fn bench() -> Result<()> {
+    let tools = tools::ensure_all(false)?;
+    let env = services::ensure()?;
+    build::all(&tools)?;
+    step("benchmark: the local stack under load (BENCH_REQUESTS per scenario)");
+    let stack = stack::Stack::start(&env, stack::Mode::Test)?;
+    let outcome = run(stack
+        .node()
+        .arg(paths::root().join("bench").join("storefront.mjs")));
     drop(stack);
     outcome
 }

@@ -151,6 +151,16 @@ impl Stack {
         Ok(stack)
     }
 
+    /// `node` with the stack's addresses in its environment, for the browser tests and the bench.
+    pub(crate) fn node(&self) -> Command {
+        let mut node = Command::new("node");
+        node.env("BASE_URL", self.edge_url())
+            .env("ORIGIN_URL", self.origin_url())
+            .env("ORIGIN_LOG", self.logs.join("origin.log"))
+            .env("PUBLISH_TOKEN", &self.publish_token);
+        node
+    }
+
     pub(crate) fn edge_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.edge_port)
     }

@@ -41,13 +41,20 @@ pub(crate) fn CartView(cart: Option<Cart>) -> impl IntoView {
             <thead><tr><th>"Item"</th><th class="num">"Price"</th><th class="num">"Qty"</th><th class="num">"Total"</th></tr></thead>
             <tbody>{rows}</tbody>
             <tfoot><tr>
-                <th colspan="3">{format!("Subtotal ({} items)", cart.item_count)}</th>
+                <th colspan="3">{subtotal_label(cart.item_count)}</th>
                 <td class="num subtotal">{subtotal}</td>
             </tr></tfoot>
         </table>
         <Unavailable lines=unavailable/>
     }
     .into_any()
+}
+
+fn subtotal_label(items: u32) -> String {
+    match items {
+        1 => "Subtotal (1 item)".to_owned(),
+        n => format!("Subtotal ({n} items)"),
+    }
 }
 
 /// Lines whose product the shop no longer sells: named so nothing vanishes silently, never totalled.

@@ -1,0 +1,76 @@
+// `cargo xtask bench`: latency and throughput of the local stack (the worker in workerd under
+// `wrangler dev`, the origin on the local Postgres), printed as a Markdown table. Local workerd is not
+// Cloudflare's network: read the figures as relative costs (cache hit vs render vs origin), not as
+// production latencies. BENCH_REQUESTS sets the requests per scenario (default 300).
+import { readFileSync } from 'node:fs';
+
+const BASE = process.env.BASE_URL;
+const ORIGIN = process.env.ORIGIN_URL;
+const N = Number(process.env.BENCH_REQUESTS || 300);
+const CONCURRENCY = 8;
+if (!BASE || !ORIGIN) throw new Error('BASE_URL and ORIGIN_URL are set by cargo xtask bench');
+
+const feed = JSON.parse(readFileSync(new URL('../demo/products.json', import.meta.url))).products;
+const product = feed.find((p) => p.variants.some((v) => v.available));
+const sku = product.variants.find((v) => v.available).sku;
+const run = Date.now();
+
+async function ok(response, what) {
+  const body = await response.arrayBuffer();
+  if (!response.ok) throw new Error(`${what}: HTTP ${response.status} ${new TextDecoder().decode(body)}`);
+  return response;
+}
+
+const addLine = (cookie) => fetch(`${BASE}/api/cart/lines`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+  body: JSON.stringify({ sku, quantity: 1 }),
+});
+const cartCookie = (await ok(await addLine(), 'seed cart')).headers.get('set-cookie').split(';')[0];
+
+const scenarios = [
+  ['edge: home page, cache hit', () => fetch(`${BASE}/`)],
+  ['edge: product page, cache hit', () => fetch(`${BASE}/p/${product.handle}`)],
+  ['edge: product page, cache miss (render from KV)', (i) => fetch(`${BASE}/p/${product.handle}?bench=${run}-${i}`)],
+  ['edge: catalog API, product (KV, cached)', () => fetch(`${BASE}/api/catalog/products/${product.handle}`)],
+  ['origin: catalog API, product (Postgres)', () => fetch(`${ORIGIN}/api/catalog/products/${product.handle}`)],
+  ['edge → origin: read cart', () => fetch(`${BASE}/api/cart`, { headers: { cookie: cartCookie } })],
+  ['edge → origin: add to a new cart', () => addLine()],
+];
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const ms = (x) => x.toFixed(1);
+
+async function latency(call, offset) {
+  const times = [];
+  for (let i = 0; i < N; i += 1) {
+    const start = performance.now();
+    await ok(await call(offset + i), 'request');
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+async function throughput(call, offset) {
+  let next = 0;
+  const start = performance.now();
+  const worker = async () => {
+    while (next < N) {
+      const i = next;
+      next += 1;
+      await ok(await call(offset + i), 'request');
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return N / ((performance.now() - start) / 1000);
+}
+
+console.log(`\n${N} requests per scenario; latency sequential, throughput with ${CONCURRENCY} in flight.\n`);
+console.log('| Scenario | p50 ms | p95 ms | p99 ms | req/s |');
+console.log('|---|---:|---:|---:|---:|');
+for (const [name, call] of scenarios) {
+  for (let i = 0; i < 10; i += 1) await ok(await call(-1 - i), `warm-up of ${name}`);
+  const times = await latency(call, 0);
+  const rate = await throughput(call, N);
+  console.log(`| ${name} | ${ms(percentile(times, 50))} | ${ms(percentile(times, 95))} | ${ms(percentile(times, 99))} | ${rate.toFixed(0)} |`);
+}

@@ -5,6 +5,7 @@ pub mod normalize;
 pub mod product_sync;
 pub mod publish;
 pub mod queue;
+pub mod schedule;
 pub mod shopify;
 pub mod supplier;
 pub mod worker;

@@ -5,7 +5,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use meridian_domain::Currency;
 use meridian_jobs::product_sync::ProductSync;
-use meridian_jobs::{http_client, queue, supplier, worker, EdgeTarget, JobContext};
+use meridian_jobs::{http_client, queue, schedule, supplier, worker, EdgeTarget, JobContext};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -46,6 +46,11 @@ enum Command {
         currency: String,
         #[arg(long, env = "INITIAL_STOCK", default_value_t = 25)]
         initial_stock: i32,
+        /// Also sync this feed every `--sync-every-secs` (one sync per period across all workers).
+        #[arg(long, env = "SUPPLIER_FEED_URL")]
+        feed_url: Option<String>,
+        #[arg(long, env = "SYNC_INTERVAL_SECONDS", requires = "feed_url")]
+        sync_every_secs: Option<u64>,
     },
     /// Enqueue a product sync from a Shopify-format feed.
     Enqueue {
@@ -77,6 +82,8 @@ async fn main() -> anyhow::Result<()> {
             publish_token,
             currency,
             initial_stock,
+            feed_url,
+            sync_every_secs,
         } => {
             let currency =
                 Currency::parse(&currency).context("SUPPLIER_CURRENCY must be USD, EUR or GBP")?;
@@ -95,13 +102,26 @@ async fn main() -> anyhow::Result<()> {
                 currency,
                 initial_stock,
             };
-            worker::run(
+            let work = worker::run(
                 ctx,
                 &cli.redis_url,
                 &cli.namespace,
                 meridian_origin::shutdown_signal(),
-            )
-            .await
+            );
+            let Some((feed_url, secs)) = feed_url.zip(sync_every_secs) else {
+                return work.await;
+            };
+            let every = Duration::from_secs(secs);
+            let schedule = schedule::run(
+                cli.redis_url.clone(),
+                cli.namespace.clone(),
+                schedule::Schedule { every, feed_url },
+            );
+            // The schedule never ends; it is dropped once the worker has shut down.
+            tokio::select! {
+                done = work => done,
+                () = schedule => Ok(()),
+            }
         }
         Command::Enqueue {
             feed_url,

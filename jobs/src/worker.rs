@@ -39,8 +39,8 @@ pub async fn run(
     let worker = WorkerBuilder::new("product-sync")
         .backend(storage)
         .data(ctx)
-        .retry(RetryPolicy::retries(RETRIES).with_backoff(backoff))
         .concurrency(1)
+        .retry(RetryPolicy::retries(RETRIES).with_backoff(backoff))
         .build(handle_product_sync);
     tracing::info!(namespace, "jobs worker started");
     // `run_until` stops taking jobs when `shutdown` resolves and returns once the job in flight is done.

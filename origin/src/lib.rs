@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 mod extract;
 mod health;
+pub mod idempotency;
 pub mod telemetry;
 
 use axum::http::HeaderName;
@@ -59,9 +60,11 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     .await?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     tracing::info!(addr = %listener.local_addr()?, "origin listening");
+    let sweeper = tokio::spawn(idempotency::sweep(db.write().clone()));
     axum::serve(listener, router(AppState { db }))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    sweeper.abort();
     tracing::info!("origin stopped");
     Ok(())
 }

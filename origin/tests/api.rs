@@ -285,3 +285,34 @@ async fn concurrent_adds_never_exceed_stock(pool: PgPool) {
     let (_, cart) = call(&app, "GET", &format!("/api/carts/{id}"), None).await;
     assert_eq!(cart["item_count"], 5);
 }
+
+#[sqlx::test(migrator = "meridian_origin::db::MIGRATOR")]
+async fn idempotency_keys_are_forgotten_after_a_day(pool: PgPool) {
+    use meridian_origin::idempotency::{forget_expired, KEY_LIFETIME};
+    let app = seeded(pool.clone()).await;
+    let id = new_cart(&app).await;
+    let lines = format!("/api/carts/{id}/lines");
+    for key in ["old-click", "new-click"] {
+        let body = json!({"sku":"TEE-S","quantity":1});
+        assert_eq!(
+            call_with(&app, "POST", &lines, Some(body), Some(key))
+                .await
+                .0,
+            StatusCode::OK
+        );
+    }
+    sqlx::query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'old-click'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(forget_expired(&pool, KEY_LIFETIME).await.unwrap(), 1);
+    let left: Vec<String> = sqlx::query_scalar("SELECT key FROM idempotency_keys")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        left,
+        vec!["new-click".to_owned()],
+        "a fresh key still guards its retries"
+    );
+}

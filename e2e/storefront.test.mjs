@@ -3,24 +3,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { BASE, feed, launchBrowser } from './support.mjs';
 
-const BASE = process.env.BASE_URL;
-assert.ok(BASE, 'BASE_URL must point at the running edge (cargo xtask test sets it)');
-const feed = JSON.parse(readFileSync(new URL('../demo/products.json', import.meta.url))).products;
 const cents = (price) => Math.round(Number(price) * 100);
 const usd = (minor) => `$${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
 
 let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    // playwright gives each launch a fresh profile; these keep chromium off the (closed) network.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
+before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
 test('the home page shows products from the supplier feed, by category', async () => {

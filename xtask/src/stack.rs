@@ -32,6 +32,7 @@ pub(crate) struct Stack {
     pub(crate) logs: PathBuf,
     /// The token `wrangler dev` accepts on the publish endpoint (random per stack).
     pub(crate) publish_token: String,
+    database_url: String,
 }
 
 impl Stack {
@@ -73,6 +74,7 @@ impl Stack {
             origin_port,
             logs,
             publish_token: token.clone(),
+            database_url: database_url.clone(),
         };
 
         step(&format!("migrating database {db_name}"));
@@ -157,7 +159,8 @@ impl Stack {
         node.env("BASE_URL", self.edge_url())
             .env("ORIGIN_URL", self.origin_url())
             .env("ORIGIN_LOG", self.logs.join("origin.log"))
-            .env("PUBLISH_TOKEN", &self.publish_token);
+            .env("PUBLISH_TOKEN", &self.publish_token)
+            .env("DATABASE_URL", &self.database_url);
         node
     }
 

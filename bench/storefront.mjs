@@ -2,15 +2,13 @@
 // `wrangler dev`, the origin on the local Postgres), printed as a Markdown table. Local workerd is not
 // Cloudflare's network: read the figures as relative costs (cache hit vs render vs origin), not as
 // production latencies. BENCH_REQUESTS sets the requests per scenario (default 300).
-import { readFileSync } from 'node:fs';
+import { BASE, feed, addToCart } from '../e2e/support.mjs';
 
-const BASE = process.env.BASE_URL;
 const ORIGIN = process.env.ORIGIN_URL;
 const N = Number(process.env.BENCH_REQUESTS || 300);
 const CONCURRENCY = 8;
-if (!BASE || !ORIGIN) throw new Error('BASE_URL and ORIGIN_URL are set by cargo xtask bench');
+if (!ORIGIN) throw new Error('ORIGIN_URL is set by cargo xtask bench');
 
-const feed = JSON.parse(readFileSync(new URL('../demo/products.json', import.meta.url))).products;
 const product = feed.find((p) => p.variants.some((v) => v.available));
 const sku = product.variants.find((v) => v.available).sku;
 const run = Date.now();
@@ -21,12 +19,7 @@ async function ok(response, what) {
   return response;
 }
 
-const addLine = (cookie) => fetch(`${BASE}/api/cart/lines`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-  body: JSON.stringify({ sku, quantity: 1 }),
-});
-const cartCookie = (await ok(await addLine(), 'seed cart')).headers.get('set-cookie').split(';')[0];
+const cartCookie = (await ok(await addToCart(sku), 'seed cart')).headers.get('set-cookie').split(';')[0];
 
 const scenarios = [
   ['edge: home page, cache hit', () => fetch(`${BASE}/`)],
@@ -35,7 +28,7 @@ const scenarios = [
   ['edge: catalog API, product (KV, cached)', () => fetch(`${BASE}/api/catalog/products/${product.handle}`)],
   ['origin: catalog API, product (Postgres)', () => fetch(`${ORIGIN}/api/catalog/products/${product.handle}`)],
   ['edge → origin: read cart', () => fetch(`${BASE}/api/cart`, { headers: { cookie: cartCookie } })],
-  ['edge → origin: add to a new cart', () => addLine()],
+  ['edge → origin: add to a new cart', () => addToCart(sku)],
 ];
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];

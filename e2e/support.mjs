@@ -1,4 +1,4 @@
-// Shared by the end-to-end files: the stack's addresses, the demo feed, and Debian's chromium.
+// Shared by the end-to-end files (and bench/): the stack's addresses, the demo feed, and Debian's chromium.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';

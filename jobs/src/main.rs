@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use meridian_domain::Currency;
 use meridian_jobs::product_sync::ProductSync;
 use meridian_jobs::{http_client, queue, schedule, supplier, worker, EdgeTarget, JobContext};
+use meridian_origin::config::LogFormat;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -27,6 +28,9 @@ struct Cli {
         global = true
     )]
     namespace: String,
+    /// `json` for one object per line (containers), `text` for people.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -73,8 +77,8 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    meridian_origin::telemetry::init(meridian_origin::config::LogFormat::Text);
     let cli = Cli::parse();
+    meridian_origin::telemetry::init(cli.log_format);
     match cli.command {
         Command::Worker {
             database_url,

@@ -3,13 +3,17 @@
 //! - `setup`: install pinned tools (wasm32 target, wasm-bindgen-cli, worker-build, npm packages, chromium)
 //! - `build`: client wasm + CSS + media into `edge/assets`, then the worker into `edge/build`
 //! - `dev`:   the whole store locally, seeded from the demo feed; prints the URL; Ctrl-C stops it
-//! - `test`:  lint, then every test: unit, Postgres/Redis integration, and the browser end-to-end suite
+//! - `test`:  lint, then every test: unit, Postgres/Redis integration, the browser end-to-end suite, and
+//!   the container images (`test-images` runs only those)
 //! - `lint`:  rustfmt and clippy on every crate and feature set
 //! - `bench`: the stack on free ports, then a latency/throughput table per request kind
+//! - `images`: release container images of origin and jobs (`deploy/Containerfile`)
 //! - `sqlx-prepare`: refresh `.sqlx/` after changing a query or a migration
 
 mod build;
 mod dev;
+mod image_test;
+mod images;
 mod net;
 mod paths;
 mod services;
@@ -29,7 +33,9 @@ fn main() -> Result<()> {
         Some("lint") => tools::ensure_all(false).and_then(|_| lint()),
         Some("sqlx-prepare") => sqlx_prepare(),
         Some("bench") => bench(),
-        _ => bail!("usage: cargo xtask <setup|build|dev|test|lint|bench|sqlx-prepare>"),
+        Some("images") => images::release(),
+        Some("test-images") => image_test::smoke(&services::ensure()?),
+        _ => bail!("usage: cargo xtask <setup|build|dev|test|lint|bench|images|sqlx-prepare>"),
     }
 }
 
@@ -53,7 +59,8 @@ fn test() -> Result<()> {
         .arg(paths::root().join("e2e"));
     let outcome = run(&mut node);
     drop(stack);
-    outcome
+    outcome?;
+    image_test::smoke(&env)
 }
 
 /// Builds what `wrangler dev` serves, starts the stack on free ports and runs `bench/storefront.mjs`.

@@ -111,10 +111,15 @@ pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// Debian's chromium: test tools must not download their own browser on this network.
 fn ensure_chromium() -> Result<()> {
-    if Path::new(CHROMIUM).exists() {
+    ensure_debian_packages(CHROMIUM, &["chromium"], "Debian's chromium")
+}
+
+/// Installs Debian `packages` with apt-get unless `installed` (a file they provide) exists.
+pub(crate) fn ensure_debian_packages(installed: &str, packages: &[&str], what: &str) -> Result<()> {
+    if Path::new(installed).exists() {
         return Ok(());
     }
-    step("installing Debian's chromium (apt-get)");
+    step(&format!("installing {what} (apt-get)"));
     let sudo = if is_root() { vec![] } else { vec!["sudo"] };
     let apt = |args: &[&str]| {
         let mut all: Vec<&str> = sudo.clone();
@@ -125,8 +130,14 @@ fn ensure_chromium() -> Result<()> {
         run(&mut cmd)
     };
     apt(&["update", "-q"])?;
-    apt(&["install", "-y", "-q", "chromium"])
-        .context("install chromium yourself: apt-get install chromium")
+    let mut install = vec!["install", "-y", "-q"];
+    install.extend_from_slice(packages);
+    apt(&install).with_context(|| {
+        format!(
+            "install {what} yourself: apt-get install {}",
+            packages.join(" ")
+        )
+    })
 }
 
 fn is_root() -> bool {

@@ -10,6 +10,7 @@ use meridian_domain::api::{PublishReceipt, PublishSnapshot};
 use meridian_domain::Currency;
 use meridian_jobs::product_sync::ProductSync;
 use meridian_jobs::{http_client, queue, shopify, supplier, worker, EdgeTarget, JobContext};
+use meridian_origin::catalog::runs::SyncRun;
 use sqlx::PgPool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -155,29 +156,34 @@ async fn syncing_twice_through_redis_changes_nothing_the_second_time(pool: PgPoo
         .unwrap();
 }
 
-#[sqlx::test(migrator = "meridian_origin::db::MIGRATOR")]
-async fn a_supplier_change_updates_only_that_product(pool: PgPool) {
-    let mut feed = supplier::load_feed(FEED.as_ref()).unwrap();
-    let ctx = JobContext {
+/// A job context that imports without publishing; new variants start with 7 in stock.
+fn import_only(pool: &PgPool) -> JobContext {
+    JobContext {
         db: pool.clone(),
         http: http_client(),
         edge: None,
         currency: Currency::Usd,
         initial_stock: 7,
-    };
-    let url = serve(supplier::router(feed.clone())).await;
-    meridian_jobs::product_sync::run(&ctx, &ProductSync { feed_url: url })
-        .await
-        .unwrap();
+    }
+}
+
+/// Serves `feed` from a fresh supplier stand-in and runs one sync against it.
+async fn sync_feed(ctx: &JobContext, feed: Vec<shopify::Product>) -> anyhow::Result<SyncRun> {
+    let url = serve(supplier::router(feed)).await;
+    meridian_jobs::product_sync::run(ctx, &ProductSync { feed_url: url }).await
+}
+
+#[sqlx::test(migrator = "meridian_origin::db::MIGRATOR")]
+async fn a_supplier_change_updates_only_that_product(pool: PgPool) {
+    let mut feed = supplier::load_feed(FEED.as_ref()).unwrap();
+    let ctx = import_only(&pool);
+    sync_feed(&ctx, feed.clone()).await.unwrap();
 
     feed[0].variants[0].price = "1.50".into();
     feed[1].variants[0].price = "not a price".into();
     let handle = feed[0].handle.clone();
     let sku = feed[0].variants[0].sku.clone().unwrap();
-    let url = serve(supplier::router(feed.clone())).await;
-    let run = meridian_jobs::product_sync::run(&ctx, &ProductSync { feed_url: url })
-        .await
-        .unwrap();
+    let run = sync_feed(&ctx, feed).await.unwrap();
     assert_eq!(
         (run.summary.updated, run.skipped),
         (1, 1),
@@ -196,20 +202,8 @@ async fn a_supplier_change_updates_only_that_product(pool: PgPool) {
 #[sqlx::test(migrator = "meridian_origin::db::MIGRATOR")]
 async fn what_the_supplier_stops_listing_is_archived_and_can_return(pool: PgPool) {
     let full = supplier::load_feed(FEED.as_ref()).unwrap();
-    let ctx = JobContext {
-        db: pool.clone(),
-        http: http_client(),
-        edge: None,
-        currency: Currency::Usd,
-        initial_stock: 7,
-    };
-    let sync = |feed: Vec<shopify::Product>| {
-        let ctx = ctx.clone();
-        async move {
-            let url = serve(supplier::router(feed)).await;
-            meridian_jobs::product_sync::run(&ctx, &ProductSync { feed_url: url }).await
-        }
-    };
+    let ctx = import_only(&pool);
+    let sync = |feed| sync_feed(&ctx, feed);
     sync(full.clone()).await.unwrap();
 
     let mut shrunk = full.clone();

@@ -26,11 +26,13 @@ async function liveCatalog() {
   return { categories, cards, products };
 }
 
-function publish({ categories, cards, products }, version, token = TOKEN) {
+/// One publish call; `commit: false` sends a batch that only stores products.
+function publish({ categories, cards, products }, version, { token = TOKEN, commit = true } = {}) {
+  const index = commit ? { categories, cards } : undefined;
   return fetch(`${BASE}/_meridian/publish`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ version, index: { categories, cards }, products }),
+    body: JSON.stringify({ version, index, products }),
   });
 }
 
@@ -40,7 +42,7 @@ test('publishing needs the token and keeps only the current and the previous sna
   assert.ok(catalog.products.length >= 60, 'the demo catalog is live');
   const documents = catalog.products.length + 1;
 
-  const refused = await publish(catalog, 'e2eevil', 'not-the-token');
+  const refused = await publish(catalog, 'e2eevil', { token: 'not-the-token' });
   assert.equal(refused.status, 401);
   const bad = await publish(catalog, 'not/alphanumeric');
   assert.equal(bad.status, 422);
@@ -64,4 +66,32 @@ test('publishing needs the token and keeps only the current and the previous sna
   assert.equal(page.status, 200);
   assert.equal(page.headers.get('x-meridian-cache'), 'miss');
   assert.deepEqual(await json(`/api/catalog/products/${slug}`), catalog.products[0]);
+});
+
+test('a catalog sent in batches switches readers only when the last batch commits', async () => {
+  const catalog = await liveCatalog();
+  const [first, ...rest] = catalog.products;
+  const renamed = { ...first, title: `${first.title} (batch test)` };
+  const changed = { ...catalog, products: [renamed, ...rest] };
+  const split = 30;
+  const send = async (version, products, commit) => {
+    const response = await publish({ ...changed, products }, version, { commit });
+    assert.equal(response.status, 200);
+    return response.json();
+  };
+  const stored = await send('e2ebatch', changed.products.slice(0, split), false);
+  assert.deepEqual(stored, { version: 'e2ebatch', documents: split, pruned: 0 });
+  const title = async () => (await json(`/api/catalog/products/${first.slug}`)).title;
+  assert.equal(await title(), first.title, 'readers stay on the committed version');
+  const committed = await send('e2ebatch', changed.products.slice(split), true);
+  assert.equal(committed.documents, changed.products.length - split + 1);
+  assert.equal(await title(), renamed.title, 'the last batch switched every reader');
+  assert.deepEqual(await json(`/api/catalog/products/${rest.at(-1).slug}`), rest.at(-1));
+
+  const tooMany = Array.from({ length: 401 }, (_, i) => ({ ...first, slug: `bulk-${i}` }));
+  assert.equal((await publish({ ...catalog, products: tooMany }, 'e2ebulk', { commit: false })).status, 413);
+
+  // Put the live catalog back exactly, for the storefront tests that compare the edge with the origin.
+  assert.equal((await publish(catalog, 'e2erestored')).status, 200);
+  assert.equal(await title(), first.title);
 });

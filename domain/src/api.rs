@@ -59,30 +59,20 @@ pub mod kv {
         format!("catalog:{version}:product:{slug}")
     }
 
+    /// Prefix of every document of one snapshot version.
+    pub fn documents(version: &str) -> String {
+        format!("catalog:{version}:")
+    }
+
+    /// The versions whose documents may still be in KV, oldest first (so pruning can find them).
+    pub const VERSIONS: &str = "catalog:versions";
+
     /// The snapshot version a document key belongs to; `None` for the version pointer itself.
     pub fn version_of(key: &str) -> Option<&str> {
         let mut parts = key.strip_prefix(PREFIX)?.splitn(2, ':');
         let version = parts.next()?;
         parts.next().map(|_| version)
     }
-}
-
-/// Body of the publish call: a whole catalog, written to KV under `version`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublishSnapshot {
-    pub version: String,
-    pub index: crate::CatalogIndex,
-    pub products: Vec<crate::ProductDetail>,
-}
-
-/// Reply of the publish call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublishReceipt {
-    pub version: String,
-    pub documents: u32,
-    /// Documents of snapshots older than the previous one, deleted by this publish.
-    #[serde(default)]
-    pub pruned: u32,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod api;
 pub mod cart;
 pub mod catalog;
 pub mod money;
+pub mod publish;
 
 pub use cart::{AddLine, Cart, CartLine, UnavailableLine, UnpricedLine, MAX_LINE_QUANTITY};
 pub use catalog::{

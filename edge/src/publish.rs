@@ -1,15 +1,21 @@
-//! `POST /_meridian/publish`: the product-sync job hands over a whole catalog snapshot; documents are
-//! written under the new version first and the version key last, so readers switch atomically. Then the
-//! snapshots before the previous one are deleted: the previous one stays, because KV reads of the version
-//! pointer lag by up to a minute at other locations and their readers still need its documents.
+//! `POST /_meridian/publish`: product-sync sends the catalog as batches under one version (see
+//! `meridian_domain::publish`). Batches store product documents; the last one stores the index and then
+//! flips the version pointer, so readers switch atomically. That committing call also prunes snapshots
+//! older than the previous one (kept: KV reads of the pointer lag up to a minute at other locations), a
+//! bounded number of documents per call so a Worker invocation stays within its 1000 KV operations.
 
 use crate::config::Config;
 use crate::http::json_error;
-use meridian_domain::api::{kv as keys, PublishReceipt, PublishSnapshot};
+use meridian_domain::api::kv as keys;
+use meridian_domain::publish::{PublishBatch, PublishReceipt, MAX_PUBLISH_BATCH};
+use meridian_domain::CatalogIndex;
 use worker::{kv::KvStore, Env, Request, Response, Result};
 
-/// Snapshots are bounded so a bad publish cannot exhaust the worker's memory.
-const MAX_SNAPSHOT: usize = 20 * 1024 * 1024;
+/// Batches are bounded so a bad publish cannot exhaust the worker's memory.
+const MAX_BODY: usize = 20 * 1024 * 1024;
+/// KV deletes (and list pages) one committing call may spend on pruning: with a full batch (400 puts)
+/// and its few reads and writes, well under 1000 operations.
+const PRUNE_BUDGET: usize = 500;
 
 pub(crate) async fn publish(mut req: Request, env: &Env, config: &Config) -> Result<Response> {
     let Some(token) = &config.publish_token else {
@@ -24,76 +30,97 @@ pub(crate) async fn publish(mut req: Request, env: &Env, config: &Config) -> Res
         return json_error(401, "unauthorized", "A valid publish token is required.");
     }
     let body = req.bytes().await?;
-    if body.len() > MAX_SNAPSHOT {
-        return json_error(413, "too_large", "The snapshot is too large.");
+    if body.len() > MAX_BODY {
+        return json_error(413, "too_large", "The batch is too large.");
     }
-    let snapshot: PublishSnapshot = match serde_json::from_slice(&body) {
-        Ok(s) => s,
-        Err(e) => {
-            return json_error(
-                422,
-                "unprocessable",
-                &format!("Not a catalog snapshot: {e}"),
-            )
-        }
+    let batch: PublishBatch = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return json_error(422, "unprocessable", &format!("Not a publish batch: {e}")),
     };
-    if snapshot.version.is_empty() || !snapshot.version.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return json_error(
-            422,
-            "unprocessable",
-            "The version must be non-empty and alphanumeric.",
-        );
+    if batch.version.is_empty() || !batch.version.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        let message = "The version must be non-empty and alphanumeric.";
+        return json_error(422, "unprocessable", message);
+    }
+    if batch.products.len() > MAX_PUBLISH_BATCH {
+        let message = format!("At most {MAX_PUBLISH_BATCH} products per publish call.");
+        return json_error(413, "too_large", &message);
     }
     let kv = env.kv("CATALOG")?;
-    let version = &snapshot.version;
-    let previous = kv.get(keys::VERSION).text().await?;
-    for product in &snapshot.products {
+    let version = batch.version.as_str();
+    for product in &batch.products {
         kv.put(&keys::product(version, &product.slug), product)?
             .execute()
             .await?;
     }
-    kv.put(&keys::index(version), &snapshot.index)?
-        .execute()
-        .await?;
-    kv.put(keys::VERSION, version.as_str())?.execute().await?;
-    // Only a new version prunes: re-publishing the current one must not drop the previous one early.
-    let pruned = match previous.as_deref() {
-        Some(p) if p == version => 0,
-        previous => prune(&kv, &[Some(version.as_str()), previous]).await?,
-    };
-    let documents = u32::try_from(snapshot.products.len() + 1).unwrap_or(u32::MAX);
+    let mut documents = batch.products.len();
+    let mut pruned = 0;
+    if let Some(index) = &batch.index {
+        pruned = commit(&kv, version, index).await?;
+        documents += 1;
+    }
     Response::from_json(&PublishReceipt {
-        version: version.clone(),
-        documents,
-        pruned,
+        version: version.to_owned(),
+        documents: u32::try_from(documents).unwrap_or(u32::MAX),
+        pruned: u32::try_from(pruned).unwrap_or(u32::MAX),
     })
 }
 
-/// Deletes every catalog document whose version is not in `keep`; returns how many.
-async fn prune(kv: &KvStore, keep: &[Option<&str>]) -> Result<u32> {
-    let mut stale = Vec::new();
+/// Stores the index, points readers at `version`, and prunes what is now two versions old.
+async fn commit(kv: &KvStore, version: &str, index: &CatalogIndex) -> Result<usize> {
+    kv.put(&keys::index(version), index)?.execute().await?;
+    let previous = kv.get(keys::VERSION).text().await?;
+    kv.put(keys::VERSION, version)?.execute().await?;
+    let mut versions: Vec<String> = kv.get(keys::VERSIONS).json().await?.unwrap_or_default();
+    versions.retain(|v| v != version);
+    versions.push(version.to_owned());
+    // Only a new version prunes: re-publishing the current one must not drop the previous one early.
+    if previous.as_deref() == Some(version) {
+        kv.put(keys::VERSIONS, &versions)?.execute().await?;
+        return Ok(0);
+    }
+    let mut budget = PRUNE_BUDGET;
+    let mut pruned = 0;
+    let mut kept = Vec::new();
+    for old in versions {
+        if old == version || Some(old.as_str()) == previous.as_deref() {
+            kept.push(old);
+            continue;
+        }
+        let (deleted, finished) = prune_version(kv, &old, &mut budget).await?;
+        pruned += deleted;
+        if !finished {
+            kept.push(old); // what is left goes next time
+        }
+    }
+    kv.put(keys::VERSIONS, &kept)?.execute().await?;
+    Ok(pruned)
+}
+
+/// Deletes the documents of `version` while `budget` lasts; returns how many and whether none are left.
+async fn prune_version(kv: &KvStore, version: &str, budget: &mut usize) -> Result<(usize, bool)> {
+    let mut deleted = 0;
     let mut cursor = None;
-    loop {
-        let mut list = kv.list().prefix(keys::PREFIX.to_owned());
-        if let Some(c) = cursor {
+    while *budget > 1 {
+        *budget -= 1; // the list call itself
+        let mut list = kv
+            .list()
+            .prefix(keys::documents(version))
+            .limit(u64::try_from((*budget).min(1000)).unwrap_or(1000));
+        if let Some(c) = cursor.take() {
             list = list.cursor(c);
         }
         let page = list.execute().await?;
-        stale.extend(
-            page.keys
-                .into_iter()
-                .map(|k| k.name)
-                .filter(|name| keys::version_of(name).is_some_and(|v| !keep.contains(&Some(v)))),
-        );
+        for key in &page.keys {
+            kv.delete(&key.name).await?;
+            deleted += 1;
+            *budget -= 1;
+        }
         if page.list_complete {
-            break;
+            return Ok((deleted, true));
         }
         cursor = page.cursor;
     }
-    for name in &stale {
-        kv.delete(name).await?;
-    }
-    Ok(u32::try_from(stale.len()).unwrap_or(u32::MAX))
+    Ok((deleted, false))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

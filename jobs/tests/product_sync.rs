@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
-use meridian_domain::api::{PublishReceipt, PublishSnapshot};
+use meridian_domain::publish::{PublishBatch, PublishReceipt};
 use meridian_domain::Currency;
 use meridian_jobs::product_sync::ProductSync;
 use meridian_jobs::{http_client, queue, shopify, supplier, worker, EdgeTarget, JobContext};
@@ -25,13 +25,13 @@ async fn serve(router: Router) -> String {
     format!("http://{addr}")
 }
 
-type Published = Arc<Mutex<Vec<PublishSnapshot>>>;
+type Published = Arc<Mutex<Vec<PublishBatch>>>;
 
 /// Records what the job publishes, checking the token like the worker does.
 async fn capture(
     State(seen): State<Published>,
     headers: HeaderMap,
-    Json(s): Json<PublishSnapshot>,
+    Json(s): Json<PublishBatch>,
 ) -> Result<Json<PublishReceipt>, StatusCode> {
     if headers.get("authorization").and_then(|v| v.to_str().ok())
         != Some(&format!("Bearer {TOKEN}"))
@@ -40,7 +40,7 @@ async fn capture(
     }
     let receipt = PublishReceipt {
         version: s.version.clone(),
-        documents: s.products.len() as u32 + 1,
+        documents: s.products.len() as u32 + u32::from(s.index.is_some()),
         pruned: 0,
     };
     seen.lock().unwrap().push(s);
@@ -146,7 +146,8 @@ async fn syncing_twice_through_redis_changes_nothing_the_second_time(pool: PgPoo
         "same catalog, same snapshot version"
     );
     assert_eq!(published[0].products.len() as i64, feed_len);
-    assert_eq!(published[0].index.cards.len() as i64, feed_len);
+    let index = published[0].index.as_ref().expect("one batch: it commits");
+    assert_eq!(index.cards.len() as i64, feed_len);
 
     stop.send(()).unwrap();
     tokio::time::timeout(Duration::from_secs(40), worker)

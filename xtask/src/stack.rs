@@ -115,8 +115,12 @@ impl Stack {
             "--var",
             &format!("ORIGIN_URL:http://127.0.0.1:{origin_port}"),
         ]);
+        // The secret goes in a file only we can read, not on a command line anyone's `ps` shows.
+        let secrets = stack.logs.join("secrets.env");
+        write_private(&secrets, &format!("PUBLISH_TOKEN={token}\n"))?;
+        wrangler.arg("--env-file").arg(&secrets);
         wrangler
-            .args(["--var", &format!("PUBLISH_TOKEN:{token}"), "--persist-to"])
+            .arg("--persist-to")
             .arg(stack.logs.join("wrangler-state"));
         wrangler
             .env("MERIDIAN_SKIP_BUILD", "1")
@@ -237,6 +241,20 @@ impl Drop for Stack {
                 .output();
         }
     }
+}
+
+/// Writes `contents` to a new file readable by its owner only.
+fn write_private(path: &std::path::Path, contents: &str) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())?;
+    Ok(())
 }
 
 fn signal_group(pid: u32, signal: &str) {

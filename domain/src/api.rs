@@ -48,8 +48,6 @@ pub mod edge {
 /// version switches all readers (and all edge cache keys) at once without purging anything.
 pub mod kv {
     pub const VERSION: &str = "catalog:version";
-    /// Prefix of every catalog key, for listing them.
-    pub const PREFIX: &str = "catalog:";
 
     pub fn index(version: &str) -> String {
         format!("catalog:{version}:index")
@@ -66,27 +64,4 @@ pub mod kv {
 
     /// The versions whose documents may still be in KV, oldest first (so pruning can find them).
     pub const VERSIONS: &str = "catalog:versions";
-
-    /// The snapshot version a document key belongs to; `None` for the version pointer itself.
-    pub fn version_of(key: &str) -> Option<&str> {
-        let mut parts = key.strip_prefix(PREFIX)?.splitn(2, ':');
-        let version = parts.next()?;
-        parts.next().map(|_| version)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::kv;
-
-    #[test]
-    fn every_document_key_names_its_version() {
-        assert_eq!(kv::version_of(&kv::index("abc123")), Some("abc123"));
-        assert_eq!(
-            kv::version_of(&kv::product("abc123", "tee")),
-            Some("abc123")
-        );
-        assert_eq!(kv::version_of(kv::VERSION), None);
-        assert_eq!(kv::version_of("other:abc:index"), None);
-    }
 }

@@ -28,10 +28,7 @@ impl Drop for Started {
             let _ = supplier.wait();
         }
         let (admin, name) = &self.database;
-        let _ = Command::new("psql")
-            .arg(admin)
-            .args(["-qc", &format!("DROP DATABASE IF EXISTS \"{name}\"")])
-            .output();
+        let _ = crate::services::drop_database(admin, name);
     }
 }
 

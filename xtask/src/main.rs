@@ -35,7 +35,9 @@ fn main() -> Result<()> {
         Some("bench") => bench(),
         Some("images") => images::release(),
         Some("test-images") => image_test::smoke(&services::ensure()?),
-        _ => bail!("usage: cargo xtask <setup|build|dev|test|lint|bench|images|sqlx-prepare>"),
+        _ => bail!(
+            "usage: cargo xtask <setup|build|dev|test|test-images|lint|bench|images|sqlx-prepare>"
+        ),
     }
 }
 
@@ -141,9 +143,7 @@ fn sqlx_prepare() -> Result<()> {
     let env = services::ensure()?;
     let url = env.database_url("meridian_sqlx_prepare");
     step("migrating a scratch database for sqlx's query checks");
-    run(Command::new("psql")
-        .arg(&env.admin_database_url)
-        .args(["-qc", "DROP DATABASE IF EXISTS meridian_sqlx_prepare"]))?;
+    services::drop_database(&env.admin_database_url, "meridian_sqlx_prepare")?;
     run(Command::new("psql")
         .arg(&env.admin_database_url)
         .args(["-qc", "CREATE DATABASE meridian_sqlx_prepare"]))?;

@@ -26,6 +26,15 @@ impl Services {
     }
 }
 
+/// Drops database `name` (if it exists) on the server behind `admin_url`, with psql.
+pub(crate) fn drop_database(admin_url: &str, name: &str) -> Result<()> {
+    crate::run(
+        Command::new("psql")
+            .arg(admin_url)
+            .args(["-qc", &format!("DROP DATABASE IF EXISTS \"{name}\"")]),
+    )
+}
+
 pub(crate) fn ensure() -> Result<Services> {
     let admin_database_url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());

@@ -31,7 +31,7 @@ pub(crate) struct Stack {
     origin_port: u16,
     pub(crate) logs: PathBuf,
     /// The token `wrangler dev` accepts on the publish endpoint (random per stack).
-    pub(crate) publish_token: String,
+    publish_token: String,
     database_url: String,
 }
 
@@ -235,10 +235,7 @@ impl Drop for Stack {
         GROUPS.lock().unwrap_or_else(|e| e.into_inner()).clear();
         if let Some((admin, name)) = &self.scratch_db {
             // Best effort: without psql the test database just stays behind.
-            let _ = Command::new("psql")
-                .arg(admin)
-                .args(["-qc", &format!("DROP DATABASE IF EXISTS \"{name}\"")])
-                .output();
+            let _ = crate::services::drop_database(admin, name);
         }
     }
 }

@@ -17,6 +17,18 @@ pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 pub const EDGE_CACHE_HEADER: &str = "x-meridian-cache";
 /// Cookie holding the shopper's cart id.
 pub const CART_COOKIE: &str = "meridian_cart";
+/// Header on every edge → origin call carrying the shared secret (`ORIGIN_SECRET`); the origin answers
+/// 401 to any API call without it, so only the edge can reach the write service.
+pub const ORIGIN_AUTH_HEADER: &str = "x-meridian-origin-auth";
+/// A request id the client sent: logged apart, never used as ours (the edge always mints its own).
+pub const CLIENT_REQUEST_ID_HEADER: &str = "x-client-request-id";
+/// Shortest shared secret (bytes) the edge, the origin and the jobs accept: shorter ones fail at startup.
+pub const MIN_SECRET_LEN: usize = 32;
+/// How long the origin works on one request before it answers 503 itself. The edge waits longer
+/// ([`EDGE_ORIGIN_TIMEOUT_SECS`]), so it never gives up on a write the origin may still apply.
+pub const ORIGIN_REQUEST_TIMEOUT_SECS: u64 = 8;
+/// How long the edge waits for the origin.
+pub const EDGE_ORIGIN_TIMEOUT_SECS: u64 = 12;
 
 /// Origin routes, relative to `ORIGIN_URL`.
 pub mod origin {
@@ -28,6 +40,8 @@ pub mod origin {
         format!("{PRODUCTS}/{slug}")
     }
 
+    /// `POST CARTS` with an `AddLine` body creates a cart holding that first line, all or nothing, and is
+    /// idempotent under its `Idempotency-Key`: a retry gets the same cart back, never a second one.
     pub fn cart(id: &str) -> String {
         format!("{CARTS}/{id}")
     }

@@ -4,11 +4,13 @@
 
 pub mod api;
 pub mod cart;
+pub mod cart_rules;
 pub mod catalog;
 pub mod money;
 pub mod publish;
 
 pub use cart::{AddLine, Cart, CartLine, UnavailableLine, UnpricedLine, MAX_LINE_QUANTITY};
+pub use cart_rules::{check_add, LineRefusal, VariantFacts};
 pub use catalog::{
     CatalogIndex, Category, Image, Page, PageRequest, ProductCard, ProductDetail, ProductOption,
     StockState, Variant,

@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand};
 use meridian_domain::Currency;
 use meridian_jobs::product_sync::ProductSync;
 use meridian_jobs::{http_client, queue, schedule, supplier, worker, EdgeTarget, JobContext};
-use meridian_origin::config::LogFormat;
+use meridian_runtime::LogFormat;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -78,7 +78,7 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    meridian_origin::telemetry::init(cli.log_format);
+    meridian_runtime::init_logging(cli.log_format);
     match cli.command {
         Command::Worker {
             database_url,
@@ -96,7 +96,14 @@ async fn main() -> anyhow::Result<()> {
                 (Some(_), None) => anyhow::bail!("EDGE_URL is set but PUBLISH_TOKEN is not"),
                 _ => None,
             };
-            let db = sqlx::PgPool::connect(&database_url)
+            // Imports run longer statements than API requests; the timeouts still stop a runaway one.
+            let settings = meridian_store::PoolSettings {
+                max_connections: 4,
+                statement_timeout: Duration::from_secs(60),
+                lock_timeout: Duration::from_secs(10),
+                ..meridian_store::PoolSettings::default()
+            };
+            let db = meridian_store::db::pool(&database_url, settings)
                 .await
                 .context("connecting to DATABASE_URL")?;
             let ctx = JobContext {
@@ -110,7 +117,7 @@ async fn main() -> anyhow::Result<()> {
                 ctx,
                 &cli.redis_url,
                 &cli.namespace,
-                meridian_origin::shutdown_signal(),
+                meridian_runtime::shutdown_signal(),
             );
             let Some((feed_url, secs)) = feed_url.zip(sync_every_secs) else {
                 return work.await;
@@ -138,7 +145,7 @@ async fn main() -> anyhow::Result<()> {
                 _ => None,
             };
             let before = match &db {
-                Some(db) => meridian_origin::catalog::runs::last_sync_run(db).await?,
+                Some(db) => meridian_store::catalog::runs::last_sync_run(db).await?,
                 None => None,
             };
             queue::enqueue_product_sync(&cli.redis_url, &cli.namespace, ProductSync { feed_url })
@@ -160,7 +167,7 @@ async fn wait_for_run(
 ) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     while started.elapsed() < timeout {
-        if meridian_origin::catalog::runs::last_sync_run(db).await? > before {
+        if meridian_store::catalog::runs::last_sync_run(db).await? > before {
             println!("product-sync finished in {:.1?}", started.elapsed());
             return Ok(());
         }

@@ -3,7 +3,7 @@
 
 use crate::shopify;
 use meridian_domain::{Currency, Image, Money, ProductOption};
-use meridian_origin::catalog::import::{ImportProduct, ImportVariant};
+use meridian_store::catalog::import::{ImportProduct, ImportVariant};
 
 /// Turns "Home & Kitchen" into "home-kitchen".
 pub fn slugify(text: &str) -> String {

@@ -7,8 +7,8 @@
 use crate::normalize;
 use crate::shopify;
 use crate::JobContext;
-use meridian_origin::catalog::import::{archive_unlisted_products, upsert_products, ImportSummary};
-use meridian_origin::catalog::runs::{record_sync_run, SyncRun};
+use meridian_store::catalog::import::{archive_unlisted_products, upsert_products, ImportSummary};
+use meridian_store::catalog::runs::{record_sync_run, SyncRun};
 use serde::{Deserialize, Serialize};
 
 /// Products written per transaction: bounded so a huge feed does not hold one long transaction.

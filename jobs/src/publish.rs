@@ -5,7 +5,7 @@
 use meridian_domain::api::edge;
 use meridian_domain::publish::{CatalogSnapshot, PublishReceipt, MAX_PUBLISH_BATCH};
 use meridian_domain::{CatalogIndex, ProductDetail};
-use meridian_origin::catalog::{categories, load_products, ProductFilter};
+use meridian_store::catalog::{categories, load_products, ProductFilter};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 

@@ -55,7 +55,7 @@ pub async fn serve(listen: std::net::SocketAddr, feed: &std::path::Path) -> anyh
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(addr = %listener.local_addr()?, products = products.len(), "supplier stand-in listening");
     axum::serve(listener, router(products))
-        .with_graceful_shutdown(meridian_origin::shutdown_signal())
+        .with_graceful_shutdown(meridian_runtime::shutdown_signal())
         .await?;
     Ok(())
 }

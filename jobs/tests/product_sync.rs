@@ -10,7 +10,7 @@ use meridian_domain::publish::{PublishBatch, PublishReceipt};
 use meridian_domain::Currency;
 use meridian_jobs::product_sync::ProductSync;
 use meridian_jobs::{http_client, queue, shopify, supplier, worker, EdgeTarget, JobContext};
-use meridian_origin::catalog::runs::SyncRun;
+use meridian_store::catalog::runs::SyncRun;
 use sqlx::PgPool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -75,7 +75,7 @@ async fn fingerprint(pool: &PgPool) -> (i64, i64, i64, Option<String>) {
     .unwrap()
 }
 
-#[sqlx::test(migrator = "meridian_origin::db::MIGRATOR")]
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
 async fn syncing_twice_through_redis_changes_nothing_the_second_time(pool: PgPool) {
     let feed = supplier::load_feed(FEED.as_ref()).unwrap();
     let feed_len = feed.len() as i64;
@@ -174,7 +174,7 @@ async fn sync_feed(ctx: &JobContext, feed: Vec<shopify::Product>) -> anyhow::Res
     meridian_jobs::product_sync::run(ctx, &ProductSync { feed_url: url }).await
 }
 
-#[sqlx::test(migrator = "meridian_origin::db::MIGRATOR")]
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
 async fn a_supplier_change_updates_only_that_product(pool: PgPool) {
     let mut feed = supplier::load_feed(FEED.as_ref()).unwrap();
     let ctx = import_only(&pool);
@@ -200,7 +200,7 @@ async fn a_supplier_change_updates_only_that_product(pool: PgPool) {
     assert!(stock == 7 || stock == 0, "a re-sync never resets stock");
 }
 
-#[sqlx::test(migrator = "meridian_origin::db::MIGRATOR")]
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
 async fn what_the_supplier_stops_listing_is_archived_and_can_return(pool: PgPool) {
     let full = supplier::load_feed(FEED.as_ref()).unwrap();
     let ctx = import_only(&pool);

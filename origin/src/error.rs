@@ -1,9 +1,13 @@
-//! The one error type of the HTTP API, mapped to status codes and JSON bodies in one place.
+//! The one error type of the HTTP API, mapped to status codes and JSON bodies in one place. Store and
+//! domain errors become client errors here and nowhere else.
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use meridian_domain::api::ErrorBody;
+use meridian_store::carts::CartError;
+use meridian_store::idempotency::ClaimError;
+use meridian_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -15,6 +19,11 @@ pub enum ApiError {
     Unprocessable(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("This service only answers the storefront's edge.")]
+    Unauthorized,
+    /// The database is saturated (pool, lock or statement timeout): retrying shortly may succeed.
+    #[error("The store is busy; please try again in a moment.")]
+    Busy,
     /// Anything we did not expect: logged in full, reported to the client as a bare 500.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -22,9 +31,41 @@ pub enum ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        if err.is_busy() {
+            tracing::warn!(error = %err, "database busy");
+            Self::Busy
+        } else {
+            Self::Internal(err.into())
+        }
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> Self {
-        Self::Internal(err.into())
+        StoreError::from(err).into()
+    }
+}
+
+impl From<CartError> for ApiError {
+    fn from(err: CartError) -> Self {
+        match err {
+            CartError::NotFound => Self::NotFound(err.to_string()),
+            CartError::Refused(r) if r.is_stock_conflict() => Self::Conflict(r.to_string()),
+            CartError::Refused(r) => Self::Unprocessable(r.to_string()),
+            CartError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ClaimError> for ApiError {
+    fn from(err: ClaimError) -> Self {
+        match err {
+            ClaimError::Reused => Self::Unprocessable(err.to_string()),
+            ClaimError::InFlight => Self::Conflict(err.to_string()),
+            ClaimError::Store(e) => e.into(),
+        }
     }
 }
 
@@ -56,6 +97,8 @@ impl ApiError {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             Self::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Self::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -75,6 +118,12 @@ impl IntoResponse for ApiError {
             error: code.to_owned(),
             message,
         };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if matches!(self, Self::Busy) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        }
+        response
     }
 }

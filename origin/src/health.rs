@@ -1,10 +1,11 @@
 //! Liveness and readiness for load balancers and orchestrators.
 
-use crate::error::ApiResult;
 use crate::AppState;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
+use std::sync::atomic::Ordering;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -17,8 +18,15 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Ready to take traffic: the primary database answers.
-async fn readyz(State(state): State<AppState>) -> ApiResult<&'static str> {
-    sqlx::query("SELECT 1").execute(state.db.write()).await?;
-    Ok("ready")
+/// Ready to take traffic: not shutting down, and the primary answers on the probe's own connection (a
+/// saturated request pool must not make every instance look dead at once).
+async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if state.draining.load(Ordering::Relaxed) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "draining");
+    }
+    if state.db.ping().await {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
 }

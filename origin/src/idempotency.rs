@@ -1,36 +1,89 @@
-//! Expiry of idempotency keys. A key only has to outlive the retries of its own request (seconds to
-//! minutes), so keys older than a day are deleted, hourly, by every origin instance: the delete is
-//! idempotent, so running it on several at once is harmless. Like Stripe's, a key reused after expiry
-//! counts as a new request.
+//! Idempotent writes over HTTP: the `Idempotency-Key` extractor, and the two calls every write handler
+//! makes around its work — [`claim`] (a replay answers at once) and [`respond`] (stores the answer and
+//! commits it with the write). The rules themselves live in `meridian_store::idempotency`.
 
-use sqlx::PgPool;
-use std::time::Duration;
+use crate::error::{ApiError, ApiResult};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use meridian_domain::api::IDEMPOTENCY_HEADER;
+use meridian_store::idempotency::{self, Claim};
+use meridian_store::Tx;
+use serde::Serialize;
 
-/// How long a key is remembered.
-pub const KEY_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
-const SWEEP_EVERY: Duration = Duration::from_secs(60 * 60);
+/// Longest key accepted (Stripe allows 255; ours are UUIDs).
+const MAX_KEY_LEN: usize = 200;
 
-/// Deletes the keys older than `lifetime`; returns how many.
-pub async fn forget_expired(pool: &PgPool, lifetime: Duration) -> anyhow::Result<u64> {
-    let seconds = f64::from(u32::try_from(lifetime.as_secs()).unwrap_or(u32::MAX));
-    let done = sqlx::query!(
-        "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)",
-        seconds,
-    )
-    .execute(pool)
-    .await?;
-    Ok(done.rows_affected())
+/// The request's `Idempotency-Key`, if it sent one: 1 to 200 visible ASCII characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct IdempotencyKey(pub(crate) Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(IDEMPOTENCY_HEADER) else {
+            return Ok(Self(None));
+        };
+        value
+            .to_str()
+            .ok()
+            .filter(|k| valid(k))
+            .map(|k| Self(Some(k.to_owned())))
+            .ok_or_else(|| {
+                ApiError::BadRequest("Idempotency-Key must be 1 to 200 visible characters.".into())
+            })
+    }
 }
 
-/// Sweeps expired keys every hour, forever; a failed sweep is logged and retried next hour.
-pub(crate) async fn sweep(pool: PgPool) {
-    let mut every = tokio::time::interval(SWEEP_EVERY);
-    loop {
-        every.tick().await;
-        match forget_expired(&pool, KEY_LIFETIME).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(deleted = n, "expired idempotency keys deleted"),
-            Err(error) => tracing::warn!(%error, "could not delete expired idempotency keys"),
+fn valid(key: &str) -> bool {
+    (1..=MAX_KEY_LEN).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// Claims the key (if any) for `fingerprint`; `Some(response)` is the first answer, to send as is.
+pub(crate) async fn claim(
+    tx: &mut Tx<'_>,
+    key: &IdempotencyKey,
+    fingerprint: &str,
+) -> ApiResult<Option<Response>> {
+    let Some(key) = &key.0 else {
+        return Ok(None);
+    };
+    match idempotency::claim(tx, key, fingerprint).await? {
+        Claim::Proceed => Ok(None),
+        Claim::Replay(recorded) => {
+            let status = StatusCode::from_u16(recorded.status).unwrap_or(StatusCode::OK);
+            Ok(Some((status, axum::Json(recorded.body)).into_response()))
         }
+    }
+}
+
+/// Records `body` as the key's answer (if any), commits the write, and answers with it.
+pub(crate) async fn respond<T: Serialize>(
+    mut tx: Tx<'_>,
+    key: &IdempotencyKey,
+    status: StatusCode,
+    body: &T,
+) -> ApiResult<Response> {
+    let value = serde_json::to_value(body).map_err(anyhow::Error::from)?;
+    if let Some(key) = &key.0 {
+        idempotency::complete(&mut tx, key, status.as_u16(), &value).await?;
+    }
+    tx.commit().await?;
+    Ok((status, axum::Json(value)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid;
+
+    #[test]
+    fn keys_are_short_visible_ascii() {
+        assert!(valid("2b1f6a0e-9d1c-4f57-a1c2-3f0f1e2d3c4b"));
+        assert!(!valid(""));
+        assert!(!valid(&"k".repeat(201)));
+        assert!(!valid("with space"));
+        assert!(!valid("ünïcode"));
     }
 }

@@ -1,87 +1,132 @@
 //! Meridian origin: the regional write service behind the edge.
 //!
-//! [`router`] builds the whole HTTP API for a [`db::Db`], so tests drive it without a socket; [`serve`] runs it
-//! on a port with graceful shutdown.
+//! [`router`] builds the whole HTTP API for an [`AppState`], so tests drive it without a socket;
+//! [`serve`] runs it on a port and [`serve_on`] on a given listener, both with a readiness drain and
+//! graceful shutdown. Data access is `meridian_store`'s; this crate maps it to HTTP.
 
-pub mod carts;
-pub mod catalog;
+pub mod auth;
+mod carts;
+mod catalog;
 pub mod config;
-pub mod db;
 pub mod error;
 mod extract;
 mod health;
-pub mod idempotency;
-pub mod telemetry;
+mod idempotency;
 
+use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::HeaderName;
 use axum::Router;
-use meridian_domain::api::REQUEST_ID_HEADER;
+use meridian_domain::api::{ORIGIN_REQUEST_TIMEOUT_SECS, REQUEST_ID_HEADER};
+use meridian_store::Db;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+/// Largest request body: API writes are a few hundred bytes.
+const MAX_BODY: usize = 16 * 1024;
+
 /// Shared by every handler: cheap to clone.
 #[derive(Clone, Debug)]
 pub struct AppState {
-    pub db: db::Db,
+    pub db: Db,
+    /// Who may call: the edge's shared secret.
+    pub edge: auth::EdgeCredential,
+    /// Set on SIGTERM: readiness fails so load balancers drain this instance before it stops.
+    pub draining: Arc<AtomicBool>,
 }
 
-/// The whole API. Request ids minted by the edge are kept; requests without one get a fresh id.
+impl AppState {
+    pub fn new(db: Db, edge_secret: &str) -> Self {
+        Self {
+            db,
+            edge: auth::EdgeCredential::new(edge_secret),
+            draining: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+/// The whole API. Request ids minted by the (authenticated) edge are kept; others get a fresh id.
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
-    let trace = TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-        let id = req.headers().get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("-");
-        tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-    })
-    // One access-log line per request, with status and latency, tagged with the edge's request id.
-    .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|req: &axum::http::Request<_>| {
+            let id = req
+                .headers()
+                .get(REQUEST_ID_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            // The route pattern, not the path: paths carry cart ids, which are bearer tokens.
+            let route = req
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or("-", MatchedPath::as_str);
+            tracing::info_span!("request", method = %req.method(), route = %route, request_id = %id)
+        })
+        // One access-log line per request, with status and latency, tagged with the edge's request id.
+        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
     Router::new()
         .merge(health::router())
         .merge(catalog::router())
         .merge(carts::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_edge,
+        ))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(trace)
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(15),
+            Duration::from_secs(ORIGIN_REQUEST_TIMEOUT_SECS),
         ))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }
 
-/// `origin serve`: connects, serves until SIGINT/SIGTERM, then lets in-flight requests finish.
+/// `origin serve`: connects, serves until SIGINT/SIGTERM, drains, then lets in-flight requests finish.
 pub async fn serve(config: config::Config) -> anyhow::Result<()> {
-    let db = db::Db::connect(
+    let db = Db::connect(
         &config.database_url,
         config.database_replica_url.as_deref(),
-        config.max_connections,
+        config.pool_settings(),
     )
     .await?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    tracing::info!(addr = %listener.local_addr()?, "origin listening");
-    let sweeper = tokio::spawn(idempotency::sweep(db.write().clone()));
-    axum::serve(listener, router(AppState { db }))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    sweeper.abort();
-    tracing::info!("origin stopped");
-    Ok(())
+    let state = AppState::new(db, &config.origin_secret);
+    let drain = Duration::from_secs(config.drain_seconds);
+    serve_on(listener, state, meridian_runtime::shutdown_signal(), drain).await
 }
 
-/// Resolves on Ctrl-C or SIGTERM (what container runtimes send).
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+/// Serves on `listener` until `shutdown` resolves; then readiness fails for `drain` while requests are
+/// still answered, then the listener closes and in-flight requests finish.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    drain: Duration,
+) -> anyhow::Result<()> {
+    tracing::info!(addr = %listener.local_addr()?, "origin listening");
+    let sweeper = tokio::spawn(meridian_store::idempotency::sweep(state.db.write().clone()));
+    let draining = state.draining.clone();
+    let db = state.db.clone();
+    let stop = async move {
+        shutdown.await;
+        draining.store(true, Ordering::Relaxed);
+        tracing::info!(
+            ?drain,
+            "shutting down: readiness fails, then in-flight requests finish"
+        );
+        tokio::time::sleep(drain).await;
     };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(stop)
+        .await?;
+    sweeper.abort();
+    db.close().await;
+    tracing::info!("origin stopped");
+    Ok(())
 }

@@ -3,7 +3,7 @@
 //! supplier stand-in (an outside system) runs on the host.
 
 use crate::images::{build_for_test, podman, podman_cmd};
-use crate::net::{free_port, http_get};
+use crate::net::{free_port, http_get, http_get_with, random_token};
 use crate::paths::{host_tests, root, target_dir};
 use crate::services::Services;
 use crate::{run, step, tools};
@@ -67,6 +67,8 @@ pub(crate) fn smoke(services: &Services) -> Result<()> {
         format!("JOBS_NAMESPACE={namespace}"),
         format!("ORIGIN_LISTEN=127.0.0.1:{origin_port}"),
     ];
+    // The secret is passed by name (`-e NAME`, value from podman's environment), not on a command line.
+    let secret = random_token()?;
     let container = |name: Option<&str>, image: &str, args: &[&str]| -> Result<Command> {
         let mut cmd = podman_cmd()?;
         cmd.args(["run", "--network", "host"]);
@@ -77,6 +79,8 @@ pub(crate) fn smoke(services: &Services) -> Result<()> {
         for var in &env {
             cmd.args(["-e", var]);
         }
+        cmd.args(["-e", "ORIGIN_SECRET"])
+            .env("ORIGIN_SECRET", &secret);
         cmd.arg(image).args(args);
         Ok(cmd)
     };
@@ -89,7 +93,7 @@ pub(crate) fn smoke(services: &Services) -> Result<()> {
     let feed = format!("http://127.0.0.1:{supplier_port}");
     let sync = ["enqueue", "--wait", "120", "--feed-url", &feed];
     run(&mut container(None, &jobs, &sync)?).context("a product sync inside the jobs image")?;
-    check_origin(origin_port)?;
+    check_origin(origin_port, &secret)?;
     let uid = podman(&["exec", &started.containers[0], "id", "-u"])?;
     ensure!(
         uid == "10001",
@@ -108,7 +112,7 @@ pub(crate) fn smoke(services: &Services) -> Result<()> {
 }
 
 /// The origin container is ready and serves every product the sync (in the jobs container) wrote.
-fn check_origin(port: u16) -> Result<()> {
+fn check_origin(port: u16, secret: &str) -> Result<()> {
     let started = Instant::now();
     while http_get(port, "/readyz").is_none_or(|(status, _)| status != 200) {
         if started.elapsed() > Duration::from_secs(30) {
@@ -116,7 +120,9 @@ fn check_origin(port: u16) -> Result<()> {
         }
         std::thread::sleep(Duration::from_millis(250));
     }
-    let (status, body) = http_get(port, "/api/catalog/products?per_page=1").context("origin")?;
+    let auth = [(meridian_domain::api::ORIGIN_AUTH_HEADER, secret)];
+    let listing = "/api/catalog/products?per_page=1";
+    let (status, body) = http_get_with(port, listing, &auth).context("origin")?;
     ensure!(status == 200, "catalog listing answered {status}");
     let total: usize = body
         .split("\"total\":")

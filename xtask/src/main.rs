@@ -147,7 +147,7 @@ fn sqlx_prepare() -> Result<()> {
     run(Command::new("psql")
         .arg(&env.admin_database_url)
         .args(["-qc", "CREATE DATABASE meridian_sqlx_prepare"]))?;
-    let mut migrations: Vec<_> = std::fs::read_dir(paths::root().join("origin/migrations"))?
+    let mut migrations: Vec<_> = std::fs::read_dir(paths::root().join("store/migrations"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     migrations.sort();
@@ -161,10 +161,20 @@ fn sqlx_prepare() -> Result<()> {
     let dir = paths::root().join(".sqlx");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
-    run(paths::cargo().args(["clean", "-p", "meridian-origin", "-p", "meridian-jobs"]))?;
+    run(paths::cargo().args([
+        "clean",
+        "-p",
+        "meridian-store",
+        "-p",
+        "meridian-origin",
+        "-p",
+        "meridian-jobs",
+    ]))?;
     let mut check = paths::cargo();
     check.args([
         "check",
+        "-p",
+        "meridian-store",
         "-p",
         "meridian-origin",
         "-p",

@@ -1,17 +1,20 @@
-//! Shared by the origin integration tests: a small seeded catalog and a way to call the router in-process.
-// Each test crate includes this module and uses a different subset of it.
-#![allow(dead_code)]
+//! Shared by the origin integration tests: a small seeded catalog and a way to call the router
+//! in-process, as the edge does (with its credential).
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
+use meridian_domain::api::ORIGIN_AUTH_HEADER;
 use meridian_domain::{Currency, Image, Money, ProductOption};
-use meridian_origin::catalog::import::{upsert_products, ImportProduct, ImportVariant};
-use meridian_origin::db::Db;
 use meridian_origin::{router, AppState};
+use meridian_store::catalog::import::{upsert_products, ImportProduct, ImportVariant};
+use meridian_store::Db;
 use serde_json::Value;
 use sqlx::PgPool;
 use tower::ServiceExt;
+
+/// The shared secret the tests' "edge" presents.
+pub(crate) const EDGE_SECRET: &str = "test-edge-secret-0123456789abcdef0123";
 
 pub(crate) fn product(
     id: i64,
@@ -64,9 +67,11 @@ pub(crate) async fn seeded(pool: PgPool) -> axum::Router {
         product(3, "canvas-tote", "bags", &[("TOTE", 3900, 5)]),
     ];
     upsert_products(&pool, &products).await.unwrap();
-    router(AppState {
-        db: Db::new(pool, None),
-    })
+    router(state(pool))
+}
+
+pub(crate) fn state(pool: PgPool) -> AppState {
+    AppState::new(Db::new(pool, None), EDGE_SECRET)
 }
 
 pub(crate) async fn call(
@@ -88,12 +93,18 @@ pub(crate) async fn call_with(
     let mut req = Request::builder()
         .method(method)
         .uri(uri)
+        .header(ORIGIN_AUTH_HEADER, EDGE_SECRET)
         .header("content-type", "application/json");
     if let Some(key) = key {
         req = req.header("idempotency-key", key);
     }
     let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
-    let res = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+    send(app, req.body(body).unwrap()).await
+}
+
+/// Sends a request as built by the caller (no credential added) and reads the JSON (or text) answer.
+pub(crate) async fn send(app: &axum::Router, req: Request<Body>) -> (StatusCode, Value) {
+    let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     let value = serde_json::from_slice(&bytes)

@@ -1,8 +1,9 @@
 //! Catalog reads. One loader builds full products for every reader (API, snapshot) so they cannot disagree.
 //! Readers see only live products: not archived, with at least one live variant.
 
-use anyhow::anyhow;
-use meridian_domain::{Category, Currency, Image, Money, ProductDetail, ProductOption, Variant};
+use super::money;
+use crate::StoreError;
+use meridian_domain::{Category, Image, ProductDetail, ProductOption, Variant};
 use sqlx::types::Json;
 use sqlx::PgPool;
 use std::collections::HashMap;
@@ -15,7 +16,7 @@ pub struct ProductFilter<'a> {
 }
 
 /// Categories that have live products, with how many.
-pub async fn categories(pool: &PgPool) -> anyhow::Result<Vec<Category>> {
+pub async fn categories(pool: &PgPool) -> Result<Vec<Category>, StoreError> {
     let rows = sqlx::query!(
         r#"SELECT c.slug, c.name, count(*) AS "count!"
            FROM categories c JOIN live_products p ON p.category_id = c.id
@@ -39,9 +40,10 @@ pub async fn load_products(
     filter: ProductFilter<'_>,
     limit: u64,
     offset: u64,
-) -> anyhow::Result<(Vec<ProductDetail>, u64)> {
-    let limit = i64::try_from(limit)?;
-    let offset = i64::try_from(offset)?;
+) -> Result<(Vec<ProductDetail>, u64), StoreError> {
+    // Beyond i64 there is nothing to skip to or return: saturate instead of failing.
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let offset = i64::try_from(offset).unwrap_or(i64::MAX);
     // `!`: columns read through the `live_products` view lose their NOT NULL in sqlx's eyes.
     let rows = sqlx::query!(
         r#"SELECT p.id AS "id!", p.slug AS "slug!", p.title AS "title!",
@@ -91,7 +93,7 @@ pub async fn load_products(
 async fn variants_of(
     pool: &PgPool,
     product_ids: &[i64],
-) -> anyhow::Result<HashMap<i64, Vec<Variant>>> {
+) -> Result<HashMap<i64, Vec<Variant>>, StoreError> {
     let rows = sqlx::query!(
         r#"SELECT product_id, sku, title, options, price_minor, currency, available
            FROM variants WHERE product_id = ANY($1) AND archived_at IS NULL
@@ -102,13 +104,12 @@ async fn variants_of(
     .await?;
     let mut by_product: HashMap<i64, Vec<Variant>> = HashMap::new();
     for r in rows {
-        let currency =
-            Currency::parse(&r.currency).ok_or_else(|| anyhow!("bad currency {}", r.currency))?;
+        let price = money(r.price_minor, &r.currency)?;
         by_product.entry(r.product_id).or_default().push(Variant {
             sku: r.sku,
             title: r.title,
             options: r.options,
-            price: Money::new(r.price_minor, currency),
+            price,
             available: r.available,
         });
     }

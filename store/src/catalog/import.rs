@@ -2,6 +2,7 @@
 //! (not even `updated_at`), so a retried or repeated sync is harmless. What the supplier stops listing is
 //! archived (hidden from the storefront, kept for carts), and comes back if it is listed again.
 
+use crate::{StoreError, Tx};
 use meridian_domain::{Image, Money, ProductOption};
 use sqlx::types::Json;
 use sqlx::PgPool;
@@ -47,7 +48,7 @@ pub struct ImportSummary {
 pub async fn upsert_products(
     pool: &PgPool,
     products: &[ImportProduct],
-) -> anyhow::Result<ImportSummary> {
+) -> Result<ImportSummary, StoreError> {
     let mut tx = pool.begin().await?;
     let mut summary = ImportSummary::default();
     for product in products {
@@ -72,9 +73,7 @@ pub async fn upsert_products(
     Ok(summary)
 }
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Postgres>;
-
-async fn upsert_category(tx: &mut Tx<'_>, slug: &str, name: &str) -> anyhow::Result<i64> {
+async fn upsert_category(tx: &mut Tx<'_>, slug: &str, name: &str) -> Result<i64, StoreError> {
     let id = sqlx::query_scalar!(
         r#"WITH ins AS (
                INSERT INTO categories (slug, name) VALUES ($1, $2)
@@ -96,7 +95,7 @@ async fn upsert_product(
     tx: &mut Tx<'_>,
     p: &ImportProduct,
     category_id: i64,
-) -> anyhow::Result<(i64, Option<bool>)> {
+) -> Result<(i64, Option<bool>), StoreError> {
     let written = sqlx::query!(
         r#"INSERT INTO products (external_id, slug, title, description, vendor, category_id, tags, options, images)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -140,7 +139,7 @@ async fn upsert_variant(
     tx: &mut Tx<'_>,
     product_id: i64,
     v: &ImportVariant,
-) -> anyhow::Result<Option<bool>> {
+) -> Result<Option<bool>, StoreError> {
     let written = sqlx::query_scalar!(
         r#"INSERT INTO variants (product_id, external_id, sku, title, options, position, price_minor, currency, available)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -176,7 +175,7 @@ async fn archive_dropped_variants(
     tx: &mut Tx<'_>,
     product_id: i64,
     listed: &[ImportVariant],
-) -> anyhow::Result<bool> {
+) -> Result<bool, StoreError> {
     let ids: Vec<i64> = listed.iter().map(|v| v.external_id).collect();
     let archived = sqlx::query!(
         "UPDATE variants SET archived_at = now(), updated_at = now()
@@ -193,7 +192,7 @@ async fn archive_dropped_variants(
 /// Archives every supplier product whose id is not in `listed` (the ids of the *whole* feed, including
 /// products skipped as malformed, which keep their last good version). Returns how many were archived.
 /// Products created here rather than by a supplier (no `external_id`) are never touched.
-pub async fn archive_unlisted_products(pool: &PgPool, listed: &[i64]) -> anyhow::Result<u32> {
+pub async fn archive_unlisted_products(pool: &PgPool, listed: &[i64]) -> Result<u32, StoreError> {
     let archived = sqlx::query!(
         "UPDATE products SET archived_at = now(), updated_at = now()
          WHERE archived_at IS NULL AND external_id IS NOT NULL AND external_id <> ALL($1)",

@@ -2,6 +2,7 @@
 //! when the catalog last refreshed and what each run changed.
 
 use super::import::ImportSummary;
+use crate::StoreError;
 use sqlx::PgPool;
 
 /// What one sync run did, as recorded in `sync_runs`.
@@ -14,7 +15,7 @@ pub struct SyncRun {
 }
 
 /// Records a finished sync run; returns its id.
-pub async fn record_sync_run(pool: &PgPool, run: &SyncRun) -> anyhow::Result<i64> {
+pub async fn record_sync_run(pool: &PgPool, run: &SyncRun) -> Result<i64, StoreError> {
     let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
     let id = sqlx::query_scalar!(
         "INSERT INTO sync_runs (source, created, updated, unchanged, archived, skipped, published_version)
@@ -33,7 +34,7 @@ pub async fn record_sync_run(pool: &PgPool, run: &SyncRun) -> anyhow::Result<i64
 }
 
 /// Id of the latest recorded sync run, if any.
-pub async fn last_sync_run(pool: &PgPool) -> anyhow::Result<Option<i64>> {
+pub async fn last_sync_run(pool: &PgPool) -> Result<Option<i64>, StoreError> {
     Ok(sqlx::query_scalar!("SELECT max(id) FROM sync_runs")
         .fetch_one(pool)
         .await?)

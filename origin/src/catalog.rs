@@ -1,10 +1,4 @@
-//! Catalog: the read API the edge falls back to, and the import the product-sync job writes through.
-
-pub mod import;
-mod repo;
-pub mod runs;
-
-pub use repo::{categories, load_products, ProductFilter};
+//! Catalog: the read API over the live catalog (the edge serves the same shapes from its snapshot).
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
@@ -14,6 +8,7 @@ use axum::routing::get;
 use axum::Router;
 use meridian_domain::api::origin as paths;
 use meridian_domain::{Category, Page, PageRequest, ProductCard, ProductDetail};
+use meridian_store::catalog::{categories, load_products, ProductFilter};
 use serde::Deserialize;
 
 pub(crate) fn router() -> Router<AppState> {

@@ -1,11 +1,9 @@
 //! What the shop stops selling: archived products and variants leave the catalog API, cannot be added to
 //! a cart, and show in the carts that already hold them as unavailable, outside every total.
 
-mod common;
-
+use crate::common::{call, new_cart, product, seeded};
 use axum::http::StatusCode;
-use common::{call, new_cart, product, seeded};
-use meridian_origin::catalog::import::{archive_unlisted_products, upsert_products};
+use meridian_store::catalog::import::{archive_unlisted_products, upsert_products};
 use serde_json::json;
 use sqlx::PgPool;
 
@@ -20,7 +18,7 @@ async fn add(app: &axum::Router, cart: &str, sku: &str) -> (StatusCode, serde_js
     .await
 }
 
-#[sqlx::test(migrator = "meridian_origin::db::MIGRATOR")]
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
 async fn an_archived_product_leaves_the_catalog_but_not_the_cart(pool: PgPool) {
     let app = seeded(pool.clone()).await;
     let cart = new_cart(&app).await;
@@ -72,7 +70,7 @@ async fn an_archived_product_leaves_the_catalog_but_not_the_cart(pool: PgPool) {
     assert_eq!(held["unavailable"], json!([]));
 }
 
-#[sqlx::test(migrator = "meridian_origin::db::MIGRATOR")]
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
 async fn a_variant_dropped_from_the_feed_is_hidden_and_refused(pool: PgPool) {
     let app = seeded(pool.clone()).await;
     let only_small = [product(1, "crew-tee", "tees", &[("TEE-S", 2400, 10)])];

@@ -1,0 +1,103 @@
+//! Carts over HTTP: create (with its first line), add a line, read with totals computed on the server.
+//! Writes are idempotent under their `Idempotency-Key`; the SQL and the rules live in the store/domain.
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path};
+use crate::idempotency::{claim, respond, IdempotencyKey};
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use meridian_domain::api::origin as paths;
+use meridian_domain::{AddLine, Cart};
+use meridian_store::carts::{self, CartError};
+use uuid::Uuid;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route(paths::CARTS, post(create_cart))
+        .route(&format!("{}/{{id}}", paths::CARTS), get(get_cart))
+        .route(&format!("{}/{{id}}/lines", paths::CARTS), post(add_line))
+}
+
+/// `POST /api/carts`, optionally with a first line (`{"sku", "quantity"}`): the cart is only created if
+/// the line is accepted, and a retry with the same key gets the same cart back, never a second one.
+async fn create_cart(
+    State(state): State<AppState>,
+    key: IdempotencyKey,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let line: Option<AddLine> = optional_json(&body)?;
+    let fingerprint = format!("POST {} {}", paths::CARTS, describe(line.as_ref()));
+    let mut tx = state.db.write().begin().await?;
+    if let Some(replay) = claim(&mut tx, &key, &fingerprint).await? {
+        return Ok(replay);
+    }
+    let id = carts::create(&mut tx).await?;
+    if let Some(line) = &line {
+        carts::add_line(&mut tx, id, line).await?;
+    }
+    let cart = loaded(&mut tx, id).await?;
+    respond(tx, &key, StatusCode::CREATED, &cart).await
+}
+
+async fn get_cart(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Json<Cart>> {
+    // The primary, not the replica: a shopper must see the line they just added.
+    let mut conn = state.db.write().acquire().await?;
+    carts::load(&mut conn, id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| CartError::NotFound.into())
+}
+
+/// Adds `quantity` of `sku` (merging with an existing line). Refusals write nothing; a repeated
+/// `Idempotency-Key` answers with the first response without adding again.
+async fn add_line(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    key: IdempotencyKey,
+    Json(line): Json<AddLine>,
+) -> ApiResult<Response> {
+    let fingerprint = format!(
+        "POST {} {}",
+        paths::cart_lines(&id.to_string()),
+        describe(Some(&line))
+    );
+    let mut tx = state.db.write().begin().await?;
+    if let Some(replay) = claim(&mut tx, &key, &fingerprint).await? {
+        return Ok(replay);
+    }
+    carts::lock(&mut tx, id).await?;
+    carts::add_line(&mut tx, id, &line).await?;
+    let cart = loaded(&mut tx, id).await?;
+    respond(tx, &key, StatusCode::OK, &cart).await
+}
+
+async fn loaded(tx: &mut meridian_store::Tx<'_>, id: Uuid) -> ApiResult<Cart> {
+    carts::load(tx, id)
+        .await?
+        .ok_or_else(|| CartError::NotFound.into())
+}
+
+/// The request body as part of an idempotency fingerprint (JSON: unambiguous whatever the SKU holds).
+fn describe(line: Option<&AddLine>) -> String {
+    line.and_then(|l| serde_json::to_string(l).ok())
+        .unwrap_or_default()
+}
+
+/// An empty body is `None`; anything else must be the JSON of `T` (400 if malformed, 422 if mistyped).
+fn optional_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResult<Option<T>> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice(body).map(Some).map_err(|e| {
+        let message = format!("The request body is not valid: {e}");
+        match e.classify() {
+            serde_json::error::Category::Data => ApiError::Unprocessable(message),
+            _ => ApiError::BadRequest(message),
+        }
+    })
+}

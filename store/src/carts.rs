@@ -1,0 +1,139 @@
+//! Cart SQL. A write locks the cart row first ([`lock`]), so concurrent adds to one cart apply one after
+//! the other; the rules themselves are `meridian_domain::check_add`, fed with what the rows say.
+
+use crate::catalog::money;
+use crate::{StoreError, Tx};
+use meridian_domain::{
+    check_add, AddLine, Cart, LineRefusal, UnavailableLine, UnpricedLine, VariantFacts,
+};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// Why a cart write did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum CartError {
+    #[error("There is no such cart.")]
+    NotFound,
+    #[error(transparent)]
+    Refused(#[from] LineRefusal),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for CartError {
+    fn from(err: sqlx::Error) -> Self {
+        Self::Store(err.into())
+    }
+}
+
+/// Creates an empty cart and returns its id.
+pub async fn create(tx: &mut Tx<'_>) -> Result<Uuid, StoreError> {
+    let id = Uuid::new_v4();
+    sqlx::query!("INSERT INTO carts (id) VALUES ($1)", id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(id)
+}
+
+/// Locks cart `id` for the rest of the transaction.
+pub async fn lock(tx: &mut Tx<'_>, id: Uuid) -> Result<(), CartError> {
+    sqlx::query_scalar!("SELECT id FROM carts WHERE id = $1 FOR UPDATE", id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(drop)
+        .ok_or(CartError::NotFound)
+}
+
+/// Adds `line` to the (locked) cart, merging with an existing line of the same SKU. A refusal writes
+/// nothing; the caller rolls back.
+pub async fn add_line(tx: &mut Tx<'_>, cart: Uuid, line: &AddLine) -> Result<(), CartError> {
+    let variant = sqlx::query!(
+        r#"SELECT v.id, v.available,
+                  (v.archived_at IS NULL AND p.archived_at IS NULL) AS "live!",
+                  NOT EXISTS (SELECT 1 FROM cart_lines l JOIN variants o ON o.id = l.variant_id
+                              WHERE l.cart_id = $2 AND o.currency <> v.currency) AS "same_currency!",
+                  (SELECT quantity FROM cart_lines WHERE cart_id = $2 AND variant_id = v.id) AS current
+           FROM variants v JOIN products p ON p.id = v.product_id WHERE v.sku = $1"#,
+        line.sku,
+        cart,
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    let current = variant
+        .as_ref()
+        .and_then(|v| v.current)
+        .map_or(0, |q| u32::try_from(q).unwrap_or(0));
+    let facts = variant.as_ref().map(|v| VariantFacts {
+        live: v.live,
+        available: v.available,
+        currency_matches_cart: v.same_currency,
+    });
+    let wanted = check_add(&line.sku, line.quantity, current, facts)?;
+    let variant_id = variant
+        .map(|v| v.id)
+        .ok_or_else(|| LineRefusal::UnknownSku(line.sku.clone()))?;
+    sqlx::query!(
+        "INSERT INTO cart_lines (cart_id, variant_id, quantity) VALUES ($1, $2, $3)
+         ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity",
+        cart,
+        variant_id,
+        i32::try_from(wanted).unwrap_or(i32::MAX),
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!("UPDATE carts SET updated_at = now() WHERE id = $1", cart)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The cart with current prices and server-computed totals, or `None` if there is no such cart. Lines
+/// whose product is no longer sold are listed apart and left out of the totals.
+pub async fn load(conn: &mut PgConnection, id: Uuid) -> Result<Option<Cart>, StoreError> {
+    if sqlx::query_scalar!("SELECT id FROM carts WHERE id = $1", id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .is_none()
+    {
+        return Ok(None);
+    }
+    let rows = sqlx::query!(
+        r#"SELECT v.sku, v.title AS variant_title, v.price_minor, v.currency, l.quantity,
+                  p.slug, p.title AS product_title, p.images->0->>'src' AS image,
+                  (v.archived_at IS NULL AND p.archived_at IS NULL) AS "live!"
+           FROM cart_lines l
+           JOIN variants v ON v.id = l.variant_id
+           JOIN products p ON p.id = v.product_id
+           WHERE l.cart_id = $1 ORDER BY l.added_at, v.sku"#,
+        id,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut lines = Vec::with_capacity(rows.len());
+    let mut unavailable = Vec::new();
+    for r in rows {
+        // The CHECK constraint keeps quantities within 1..=99.
+        let quantity = u32::try_from(r.quantity).unwrap_or(0);
+        if !r.live {
+            unavailable.push(UnavailableLine {
+                sku: r.sku,
+                product_title: r.product_title,
+                variant_title: r.variant_title,
+                quantity,
+            });
+            continue;
+        }
+        lines.push(UnpricedLine {
+            unit_price: money(r.price_minor, &r.currency)?,
+            sku: r.sku,
+            product_slug: r.slug,
+            product_title: r.product_title,
+            variant_title: r.variant_title,
+            image: r.image,
+            quantity,
+        });
+    }
+    let mut cart = Cart::price(id, lines).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    cart.unavailable = unavailable;
+    Ok(Some(cart))
+}

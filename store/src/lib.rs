@@ -1,0 +1,18 @@
+//! Meridian's data layer on PostgreSQL, shared by the HTTP origin and the jobs worker.
+//!
+//! It owns the pools ([`Db`]: primary, optional replica, a probe for readiness), the migrations
+//! ([`MIGRATOR`]) and every repository. Repositories return typed errors ([`StoreError`], and a
+//! rule-specific error where a write can be refused); they never name an HTTP status: mapping errors to
+//! responses is the origin's job.
+
+pub mod carts;
+pub mod catalog;
+pub mod db;
+pub mod error;
+pub mod idempotency;
+
+pub use db::{Db, PoolSettings, MIGRATOR};
+pub use error::StoreError;
+
+/// A transaction on the primary.
+pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Postgres>;

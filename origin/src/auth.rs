@@ -3,7 +3,6 @@
 //! secret's bytes nor its length leak through timing.
 
 use crate::error::ApiError;
-use crate::AppState;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -38,7 +37,7 @@ impl std::fmt::Debug for EdgeCredential {
 
 /// Middleware: 401 unless the request carries the edge's credential (health probes are exempt).
 pub(crate) async fn require_edge(
-    State(state): State<AppState>,
+    State(edge): State<EdgeCredential>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -50,7 +49,7 @@ pub(crate) async fn require_edge(
         .headers()
         .get(ORIGIN_AUTH_HEADER)
         .map(|v| v.as_bytes());
-    if presented.is_some_and(|p| state.edge.accepts(p)) {
+    if presented.is_some_and(|p| edge.accepts(p)) {
         next.run(request).await
     } else {
         ApiError::Unauthorized.into_response()

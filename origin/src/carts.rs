@@ -4,7 +4,7 @@
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
 use crate::idempotency::{claim, respond, IdempotencyKey};
-use crate::AppState;
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;

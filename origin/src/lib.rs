@@ -12,6 +12,9 @@ pub mod error;
 mod extract;
 mod health;
 mod idempotency;
+mod state;
+
+pub use state::AppState;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::HeaderName;
@@ -19,8 +22,7 @@ use axum::Router;
 use meridian_domain::api::{ORIGIN_REQUEST_TIMEOUT_SECS, REQUEST_ID_HEADER};
 use meridian_store::Db;
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -28,26 +30,6 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Largest request body: API writes are a few hundred bytes.
 const MAX_BODY: usize = 16 * 1024;
-
-/// Shared by every handler: cheap to clone.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    pub db: Db,
-    /// Who may call: the edge's shared secret.
-    pub edge: auth::EdgeCredential,
-    /// Set on SIGTERM: readiness fails so load balancers drain this instance before it stops.
-    pub draining: Arc<AtomicBool>,
-}
-
-impl AppState {
-    pub fn new(db: Db, edge_secret: &str) -> Self {
-        Self {
-            db,
-            edge: auth::EdgeCredential::new(edge_secret),
-            draining: Arc::new(AtomicBool::new(false)),
-        }
-    }
-}
 
 /// The whole API. Request ids minted by the (authenticated) edge are kept; others get a fresh id.
 pub fn router(state: AppState) -> Router {
@@ -73,7 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(catalog::router())
         .merge(carts::router())
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            state.edge.clone(),
             auth::require_edge,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY))

@@ -161,26 +161,18 @@ fn sqlx_prepare() -> Result<()> {
     let dir = paths::root().join(".sqlx");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
-    run(paths::cargo().args([
-        "clean",
+    // The crates with checked queries: cleaned so every query is checked again.
+    let packages = [
         "-p",
         "meridian-store",
         "-p",
         "meridian-origin",
         "-p",
         "meridian-jobs",
-    ]))?;
+    ];
+    run(paths::cargo().arg("clean").args(packages))?;
     let mut check = paths::cargo();
-    check.args([
-        "check",
-        "-p",
-        "meridian-store",
-        "-p",
-        "meridian-origin",
-        "-p",
-        "meridian-jobs",
-        "--all-targets",
-    ]);
+    check.arg("check").args(packages).arg("--all-targets");
     check
         .env("SQLX_OFFLINE", "false")
         .env("DATABASE_URL", &url)

@@ -1,6 +1,6 @@
 //! Only the edge may call: without its credential every API route is a 401, and nothing is written.
 
-use crate::common::{seeded, send, EDGE_SECRET};
+use crate::common::{count_carts, seeded, send, EDGE_SECRET};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use meridian_domain::api::ORIGIN_AUTH_HEADER;
@@ -42,10 +42,7 @@ async fn calls_without_the_edge_credential_are_refused(pool: PgPool) {
         StatusCode::UNAUTHORIZED,
         "no route probing either"
     );
-    let carts: i64 = sqlx::query_scalar("SELECT count(*) FROM carts")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let carts = count_carts(&pool).await;
     assert_eq!(carts, 0, "a refused call wrote nothing");
     let (status, _) = send(&app, post_cart(Some(EDGE_SECRET))).await;
     assert_eq!(status, StatusCode::CREATED, "the edge itself gets in");

@@ -1,6 +1,6 @@
 //! Carts: server-computed totals, refusals that change nothing, stock never exceeded under concurrency.
 
-use crate::common::{call, new_cart, seeded, send, EDGE_SECRET};
+use crate::common::{call, count_carts, new_cart, seeded, send, EDGE_SECRET};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use meridian_domain::api::ORIGIN_AUTH_HEADER;
@@ -191,9 +191,6 @@ async fn a_cart_is_created_with_its_first_line_or_not_at_all(pool: PgPool) {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let carts: i64 = sqlx::query_scalar("SELECT count(*) FROM carts")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let carts = count_carts(&pool).await;
     assert_eq!(carts, 1, "a refused first line leaves no empty cart behind");
 }

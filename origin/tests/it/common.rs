@@ -117,3 +117,11 @@ pub(crate) async fn new_cart(app: &axum::Router) -> String {
     assert_eq!(status, StatusCode::CREATED);
     cart["id"].as_str().unwrap().to_owned()
 }
+
+/// How many carts exist: what a refused or replayed write must not change.
+pub(crate) async fn count_carts(pool: &PgPool) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM carts")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}

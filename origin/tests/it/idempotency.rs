@@ -1,6 +1,6 @@
 //! Idempotent writes: a retried key replays the first answer, a reused key is refused, keys expire.
 
-use crate::common::{call, call_with, new_cart, seeded};
+use crate::common::{call, call_with, count_carts, new_cart, seeded};
 use axum::http::StatusCode;
 use serde_json::json;
 use sqlx::PgPool;
@@ -91,10 +91,7 @@ async fn a_retried_first_add_creates_one_cart_and_replays_the_first_answer(pool:
             call_with(&app, "POST", "/api/carts", Some(body.clone()), Some("k-1")).await;
         assert_eq!((status, &again), (StatusCode::CREATED, &first));
     }
-    let carts: i64 = sqlx::query_scalar("SELECT count(*) FROM carts")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let carts = count_carts(&pool).await;
     assert_eq!(carts, 1, "the retries created no second cart");
 }
 
@@ -133,9 +130,6 @@ async fn malformed_keys_are_refused_before_anything_happens(pool: PgPool) {
             call_with(&app, "POST", "/api/carts", Some(body.clone()), Some(key)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
     }
-    let carts: i64 = sqlx::query_scalar("SELECT count(*) FROM carts")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let carts = count_carts(&pool).await;
     assert_eq!(carts, 0);
 }

@@ -7,6 +7,7 @@ pub mod cart;
 pub mod catalog;
 pub mod money;
 pub mod publish;
+pub mod routes;
 
 pub use cart::{AddLine, Cart, CartLine, UnavailableLine, UnpricedLine, MAX_LINE_QUANTITY};
 pub use catalog::{

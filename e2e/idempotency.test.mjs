@@ -67,8 +67,9 @@ test('the island retries a lost add with the same key and the item is added once
   await page.route('**/api/cart/lines', async (route) => {
     sent.push(route.request().headers()['idempotency-key']);
     if (sent.length === 1) {
-      // The add reaches the store, but its answer is lost on the way back.
+      // The add reaches the store, but its answer (and so its cookie) is lost on the way back.
       firstCart = await (await route.fetch()).json();
+      await context.clearCookies();
       await route.abort('failed');
     } else {
       await route.continue();
@@ -79,9 +80,10 @@ test('the island retries a lost add with the same key and the item is added once
   await wasm;
   await page.locator('form.add-to-cart[data-hydrated]').waitFor();
   await page.click('button[type=submit]');
-  await page.locator('.status .ok').waitFor();
+  await page.locator('.status span').waitFor();
   assert.equal(sent.length, 2, 'one retry');
   assert.equal(sent[1], sent[0], 'with the same key');
+  assert.match(await page.locator('.status').textContent(), /Added to your cart/);
   const cart = await page.evaluate(async () => (await fetch('/api/cart')).json());
   assert.equal(cart.id, firstCart.id, 'the cart the lost answer created');
   assert.equal(quantity(cart, skuOf(product)), 1);

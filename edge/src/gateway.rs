@@ -7,7 +7,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::http::{json_error, redirect};
 use crate::origin::Call;
 use crate::policy::cookie::set_cart_cookie;
-use crate::policy::request::{check_body, valid_idempotency_key};
+use crate::policy::request::{check_body, idempotency_key};
 use meridian_domain::api::{origin as paths, IDEMPOTENCY_HEADER};
 use meridian_domain::{AddLine, Cart};
 use worker::{Method, Response};
@@ -83,15 +83,6 @@ fn post<'a>(what: &'static str, path: &'a str, body: &'a str, key: &'a str) -> C
         path,
         body: Some(body),
         idempotency_key: Some(key),
-    }
-}
-
-/// The key the client sent, or a new one if it sent none; `Err` if what it sent is not a key.
-fn idempotency_key(sent: Option<String>) -> Result<String, ()> {
-    match sent {
-        Some(key) if valid_idempotency_key(&key) => Ok(key),
-        Some(_) => Err(()),
-        None => Ok(uuid::Uuid::new_v4().to_string()),
     }
 }
 

@@ -1,9 +1,10 @@
 //! `POST /cart/add`: the product form when JavaScript is off. Same write as the island's, then a redirect to
 //! the cart. Every refusal is a page with fixed text: nothing the request sent is shown back.
 
-use super::{forward_line, guard_write, idempotency_key, see_cart};
+use super::{forward_line, guard_write, see_cart};
 use crate::context::Edge;
 use crate::error::EdgeResult;
+use crate::policy::request::idempotency_key;
 use meridian_domain::api::{IDEMPOTENCY_FIELD, IDEMPOTENCY_PLACEHOLDER};
 use meridian_domain::AddLine;
 
@@ -70,5 +71,23 @@ fn refusal_text(origin_status: u16) -> (u16, &'static str) {
             502,
             "The store could not complete this request; please try again.",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refusal_text;
+
+    #[test]
+    fn refusals_are_fixed_sentences_by_status() {
+        assert_eq!(refusal_text(409).0, 409);
+        assert_eq!(
+            refusal_text(422),
+            refusal_text(404),
+            "unknown SKU and missing cart read alike"
+        );
+        assert_eq!(refusal_text(400).0, 422);
+        assert_eq!(refusal_text(500).0, 502);
+        assert_eq!(refusal_text(503).0, 502);
     }
 }

@@ -14,6 +14,16 @@ pub(crate) fn valid_idempotency_key(key: &str) -> bool {
     (1..=200).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
+/// The key the client sent, or a new one if it sent none; `Err` if what it sent is not a key (minting one
+/// then would silently turn a retry into a second write).
+pub(crate) fn idempotency_key(sent: Option<String>) -> Result<String, ()> {
+    match sent {
+        Some(key) if valid_idempotency_key(&key) => Ok(key),
+        Some(_) => Err(()),
+        None => Ok(uuid::Uuid::new_v4().to_string()),
+    }
+}
+
 /// Whether a state-changing request comes from our own pages. Browsers send `Sec-Fetch-Site` and `Origin`
 /// on every POST; a forged cross-site form carries `cross-site` (or `same-site` from a sibling subdomain)
 /// and a foreign `Origin`. Clients that send neither (curl, the tests, very old browsers) are not browsers
@@ -103,6 +113,15 @@ mod tests {
         assert!(!valid_idempotency_key("a b"));
         assert!(!valid_idempotency_key(&"k".repeat(201)));
         assert!(!valid_idempotency_key("caf\u{e9}"));
+    }
+
+    #[test]
+    fn a_sent_key_is_kept_and_only_a_missing_one_is_minted() {
+        assert_eq!(idempotency_key(Some("k-1".into())), Ok("k-1".into()));
+        assert_eq!(idempotency_key(Some("not a key".into())), Err(()));
+        let minted = idempotency_key(None).unwrap();
+        assert!(uuid::Uuid::parse_str(&minted).is_ok());
+        assert_ne!(minted, idempotency_key(None).unwrap());
     }
 
     #[test]

@@ -72,7 +72,14 @@ test('a catalog sent in batches switches readers only when the last batch commit
   const catalog = await liveCatalog();
   const [first, ...rest] = catalog.products;
   const renamed = { ...first, title: `${first.title} (batch test)` };
-  const changed = { ...catalog, products: [renamed, ...rest] };
+  // A Shopify product without options: one variant titled "Default Title", and a plain-text description.
+  const single = {
+    ...first, slug: 'e2e-default-title', title: 'Single Variant',
+    options: [{ name: 'Title', values: ['Default Title'] }],
+    variants: [{ ...first.variants[0], title: 'Default Title', options: ['Default Title'] }],
+    description: 'First paragraph.\nIts second line.\n\n• One\n• Two',
+  };
+  const changed = { ...catalog, products: [renamed, ...rest, single] };
   const split = 30;
   const send = async (version, products, commit) => {
     const response = await publish({ ...changed, products }, version, { commit });
@@ -87,6 +94,10 @@ test('a catalog sent in batches switches readers only when the last batch commit
   assert.equal(committed.documents, changed.products.length - split + 1);
   assert.equal(await title(), renamed.title, 'the last batch switched every reader');
   assert.deepEqual(await json(`/api/catalog/products/${rest.at(-1).slug}`), rest.at(-1));
+  const html = await (await fetch(`${BASE}/p/${single.slug}`)).text();
+  assert.doesNotMatch(html, /<select/, 'no picker for a Default Title product');
+  assert.match(html, new RegExp(`<input type="hidden" name="sku" value="${single.variants[0].sku}"`));
+  assert.match(html, /<div class="description"><p>First paragraph.\nIts second line.<\/p><p>• One\n• Two<\/p>(<!>)?<\/div>/);
 
   const tooMany = Array.from({ length: 401 }, (_, i) => ({ ...first, slug: `bulk-${i}` }));
   assert.equal((await publish({ ...catalog, products: tooMany }, 'e2ebulk', { commit: false })).status, 413);

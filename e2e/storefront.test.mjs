@@ -2,8 +2,7 @@
 // chromium. Started by `cargo xtask test`, which passes BASE_URL (the edge) and ORIGIN_URL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { BASE, feed, launchBrowser } from './support.mjs';
+import { BASE, feed, launchBrowser, originHeaders, originRequests, pollUntil } from './support.mjs';
 
 const cents = (price) => Math.round(Number(price) * 100);
 const usd = (minor) => `$${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
@@ -91,15 +90,15 @@ test('without JavaScript the add-to-cart form still works', async () => {
 });
 
 test('a repeated page is served from the edge cache and says so, and catalog pages never reach the origin', async () => {
-  const originRequests = () => readFileSync(process.env.ORIGIN_LOG, 'utf8')
-    .split('\n').filter((line) => line.includes('finished processing request')).length;
   assert.ok(process.env.ORIGIN_LOG, 'ORIGIN_LOG is set by cargo xtask test');
   const before = originRequests();
-  const url = `${BASE}/c/${feed[0].product_type.toLowerCase().replace(/[^a-z0-9]+/g, '-')}?e2e=${Date.now()}`;
-  const first = await fetch(url);
-  const second = await fetch(url);
+  // A category no other test visits, so its first view is a miss in a fresh stack (a hit when the suite is
+  // re-run against the same catalog version: query strings no longer make new keys).
+  const slug = feed.at(-1).product_type.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const first = await fetch(`${BASE}/c/${slug}`);
+  const second = await fetch(`${BASE}/c/${slug}`);
   assert.equal(first.status, 200);
-  assert.equal(first.headers.get('x-meridian-cache'), 'miss');
+  assert.match(first.headers.get('x-meridian-cache'), /^(miss|hit)$/);
   assert.equal(second.headers.get('x-meridian-cache'), 'hit');
   assert.equal(await second.text(), await first.text());
   assert.ok(second.headers.get('x-request-id'), 'every response carries a request id');
@@ -115,7 +114,7 @@ test('the edge catalog API answers from the snapshot exactly as the origin does'
   assert.ok(ORIGIN, 'ORIGIN_URL is set by cargo xtask test');
   for (const path of ['/api/catalog/categories', '/api/catalog/products?category=bags&per_page=3&page=2',
     `/api/catalog/products/${feed[3].handle}`]) {
-    const [edge, origin] = await Promise.all([fetch(BASE + path), fetch(ORIGIN + path)]);
+    const [edge, origin] = await Promise.all([fetch(BASE + path), fetch(ORIGIN + path, { headers: originHeaders() })]);
     assert.equal(edge.status, 200, path);
     assert.deepEqual(await edge.json(), await origin.json(), path);
   }
@@ -174,13 +173,4 @@ async function cartJson(page) {
     const r = await fetch('/api/cart');
     return r.ok ? r.json() : null;
   });
-}
-
-async function pollUntil(check, what, timeoutMs = 15000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }

@@ -1,10 +1,30 @@
-//! Adding to the cart from the browser: one POST through the edge, with an idempotency key per click so a
-//! retried request cannot add the item twice.
+//! Adding to the cart from the browser: one POST through the edge with an idempotency key minted per
+//! click. On a network error or a 5xx the same request is retried with the SAME key, so however many
+//! attempts reach the origin, the item is added once (what Stripe's clients do).
 
 use leptos::prelude::*;
 
 /// Result shown under the button: a confirmation or a sentence explaining the refusal.
 pub(crate) type Status = RwSignal<Option<Result<String, String>>>;
+
+/// Pause before retry `attempt` (0-based), or `None` when the click has used up its attempts.
+#[cfg_attr(
+    not(any(feature = "hydrate", test)),
+    expect(dead_code, reason = "only the browser build retries")
+)]
+pub(crate) fn retry_delay_ms(attempt: u32) -> Option<i32> {
+    [300, 1000, 3000].get(attempt as usize).copied()
+}
+
+/// Whether an answer may be retried with the same key: transport failures and server errors may not have
+/// been applied (or were applied and will be replayed); a 4xx is a decision that a retry would repeat.
+#[cfg_attr(
+    not(any(feature = "hydrate", test)),
+    expect(dead_code, reason = "only the browser build retries")
+)]
+pub(crate) fn is_retryable(status: Option<u16>) -> bool {
+    status.is_none_or(|s| s >= 500)
+}
 
 pub(crate) fn add_to_cart(sku: String, status: Status) {
     #[cfg(feature = "hydrate")]
@@ -17,48 +37,25 @@ pub(crate) fn add_to_cart(sku: String, status: Status) {
 }
 
 #[cfg(feature = "hydrate")]
-mod browser {
-    use meridian_domain::api::{edge, ErrorBody, IDEMPOTENCY_HEADER};
-    use meridian_domain::AddLine;
-    use wasm_bindgen::{JsCast, JsValue};
-    use wasm_bindgen_futures::JsFuture;
-    use web_sys::{Headers, Request, RequestCredentials, RequestInit, Response};
+mod browser;
 
-    const NETWORK: &str = "We could not reach the store. Check your connection and try again.";
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    pub(super) async fn post_line(sku: &str) -> Result<String, String> {
-        let (status_ok, text) = send(sku).await.map_err(|_| NETWORK.to_owned())?;
-        if status_ok {
-            return Ok("Added to your cart.".to_owned());
-        }
-        Err(serde_json::from_str::<ErrorBody>(&text)
-            .map(|e| e.message)
-            .unwrap_or_else(|_| "Sorry, we could not add this item.".to_owned()))
+    #[test]
+    fn retries_back_off_and_stop() {
+        let delays: Vec<_> = (0..5).map(retry_delay_ms).collect();
+        assert_eq!(delays, vec![Some(300), Some(1000), Some(3000), None, None]);
     }
 
-    async fn send(sku: &str) -> Result<(bool, String), JsValue> {
-        let window = web_sys::window().ok_or(JsValue::NULL)?;
-        let body = serde_json::to_string(&AddLine {
-            sku: sku.to_owned(),
-            quantity: 1,
-        })
-        .map_err(|e| JsValue::from_str(&e.to_string()))?;
-        let headers = Headers::new()?;
-        headers.set("content-type", "application/json")?;
-        headers.set(IDEMPOTENCY_HEADER, &window.crypto()?.random_uuid())?;
-        let init = RequestInit::new();
-        init.set_method("POST");
-        init.set_body(&JsValue::from_str(&body));
-        init.set_headers(&headers);
-        init.set_credentials(RequestCredentials::SameOrigin);
-        let request = Request::new_with_str_and_init(edge::CART_LINES, &init)?;
-        let response: Response = JsFuture::from(window.fetch_with_request(&request))
-            .await?
-            .dyn_into()?;
-        let text = JsFuture::from(response.text()?)
-            .await?
-            .as_string()
-            .unwrap_or_default();
-        Ok((response.ok(), text))
+    #[test]
+    fn only_failures_that_may_not_have_landed_are_retried() {
+        assert!(is_retryable(None), "network error");
+        assert!(is_retryable(Some(502)));
+        assert!(is_retryable(Some(503)));
+        assert!(!is_retryable(Some(200)));
+        assert!(!is_retryable(Some(409)));
+        assert!(!is_retryable(Some(422)));
     }
 }

@@ -3,7 +3,7 @@
 use crate::pages::Page;
 use leptos::hydration::HydrationScripts;
 use leptos::prelude::*;
-use meridian_domain::Category;
+use meridian_domain::{routes, Category};
 
 /// What the document around a page needs from the edge.
 #[derive(Debug, Clone)]
@@ -25,6 +25,17 @@ pub fn render(doc: Document, page: Page) -> String {
     )));
     let html = owner.with(move || view! { <Shell doc=doc page=page/> }.to_html());
     format!("<!DOCTYPE html>{html}")
+}
+
+/// The island loader alone, exactly as [`Shell`] puts it in the head: the edge hashes its inline script
+/// for the Content-Security-Policy, so no `'unsafe-inline'` is needed.
+#[cfg(feature = "ssr")]
+pub fn loader_html(options: LeptosOptions) -> String {
+    use std::sync::Arc;
+    let owner = Owner::new_root(Some(Arc::new(
+        hydration_context::SsrSharedContext::new_islands(),
+    )));
+    owner.with(move || view! { <HydrationScripts options=options islands=true/> }.to_html())
 }
 
 #[component]
@@ -55,14 +66,14 @@ fn Shell(doc: Document, page: Page) -> impl IntoView {
 fn Header(categories: Vec<Category>) -> impl IntoView {
     view! {
         <header class="site-header">
-            <a class="logo" href="/">"Meridian"</a>
+            <a class="logo" href=routes::HOME>"Meridian"</a>
             <nav class="categories" aria-label="Categories">
                 {categories
                     .into_iter()
-                    .map(|c| view! { <a href=crate::format::category_href(&c.slug)>{c.name}</a> })
+                    .map(|c| view! { <a href=routes::category(&c.slug)>{c.name}</a> })
                     .collect_view()}
             </nav>
-            <a class="cart-link" href="/cart">"Cart"</a>
+            <a class="cart-link" href=routes::CART>"Cart"</a>
         </header>
     }
 }

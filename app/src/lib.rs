@@ -20,9 +20,9 @@ mod layout;
 mod pages;
 
 #[cfg(feature = "ssr")]
-pub use layout::render;
-#[cfg(feature = "ssr")]
 pub use layout::Document;
+#[cfg(feature = "ssr")]
+pub use layout::{loader_html, render};
 #[cfg(feature = "ssr")]
 pub use pages::Page;
 

@@ -2,64 +2,51 @@
 //! island. Without JavaScript the same form posts to the edge and still adds to the cart.
 
 use leptos::prelude::*;
+use meridian_domain::api::{IDEMPOTENCY_FIELD, IDEMPOTENCY_PLACEHOLDER};
+use meridian_domain::routes;
 use meridian_domain::{StockState, Variant};
 
 #[cfg(feature = "ssr")]
 #[component]
 pub(crate) fn ProductView(product: meridian_domain::ProductDetail) -> impl IntoView {
+    use crate::format::{needs_picker, option_label, paragraphs};
     let image = product.images.first().cloned();
+    let picker = needs_picker(&product.options, &product.variants);
+    let description = paragraphs(&product.description)
+        .into_iter()
+        .map(|p| view! { <p>{p}</p> })
+        .collect_view();
     view! {
         <article class="product" data-product=product.slug.clone()>
             <div class="product-media">
                 {image.map(|i| view! { <img src=i.src alt=i.alt width="400" height="400"/> })}
             </div>
             <div class="product-info">
-                <p class="crumbs"><a href=crate::format::category_href(&product.category.slug)>{product.category.name}</a></p>
+                <p class="crumbs"><a href=routes::category(&product.category.slug)>{product.category.name}</a></p>
                 <h1>{product.title}</h1>
                 <p class="vendor">{product.vendor}</p>
-                <AddToCart label=option_label(&product.options) variants=product.variants/>
-                <p class="description">{product.description}</p>
+                <AddToCart label=option_label(&product.options) picker=picker variants=product.variants/>
+                <div class="description">{description}</div>
             </div>
         </article>
     }
 }
 
-/// "Size / Color" for the picker, from the product's option names.
-#[cfg(feature = "ssr")]
-fn option_label(options: &[meridian_domain::ProductOption]) -> String {
-    let names: Vec<&str> = options.iter().map(|o| o.name.as_str()).collect();
-    if names.is_empty() {
-        "Option".to_owned()
-    } else {
-        names.join(" / ")
-    }
-}
-
 fn variant_label(v: &Variant) -> String {
-    format!("{} — {}", v.title, v.price)
+    let sold_out = if v.available > 0 { "" } else { " (sold out)" };
+    format!("{} — {}{sold_out}", v.title, v.price)
 }
 
-/// Variant picker, price, stock state and the add-to-cart form.
+/// Price, stock state, the variant picker (when there is a choice to make) and the add-to-cart form.
+/// The form's key field carries a placeholder the edge replaces per page view; the island itself mints a
+/// key per click.
 #[island]
-fn AddToCart(label: String, variants: Vec<Variant>) -> impl IntoView {
+fn AddToCart(label: String, picker: bool, variants: Vec<Variant>) -> impl IntoView {
     let first_available = variants.iter().position(|v| v.available > 0).unwrap_or(0);
     let selected = RwSignal::new(first_available);
     let status = RwSignal::new(None::<Result<String, String>>);
     let variants = StoredValue::new(variants);
     let current = move || variants.with_value(|vs| vs.get(selected.get()).cloned());
-    let options = variants.with_value(|vs| {
-        vs.iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let label = format!(
-                    "{}{}",
-                    variant_label(v),
-                    if v.available > 0 { "" } else { " (sold out)" }
-                );
-                view! { <option value=v.sku.clone() selected=i == first_available>{label}</option> }
-            })
-            .collect_view()
-    });
     let on_change = move |ev: leptos::ev::Event| {
         let sku = event_target_value(&ev);
         if let Some(i) = variants.with_value(|vs| vs.iter().position(|v| v.sku == sku)) {
@@ -67,6 +54,22 @@ fn AddToCart(label: String, variants: Vec<Variant>) -> impl IntoView {
             status.set(None);
         }
     };
+    let choice = if picker {
+        let options = variants.with_value(|vs| {
+            vs.iter()
+                .enumerate()
+                .map(|(i, v)| view! { <option value=v.sku.clone() selected=i == first_available>{variant_label(v)}</option> })
+                .collect_view()
+        });
+        view! { <label>{label} <select name="sku" on:change=on_change>{options}</select></label> }
+            .into_any()
+    } else {
+        let sku = current().map(|v| v.sku).unwrap_or_default();
+        view! { <input type="hidden" name="sku" value=sku/> }.into_any()
+    };
+    // Effects run only in the browser: the form says when its island is live (tests wait for it).
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Some(v) = current() {
@@ -74,17 +77,16 @@ fn AddToCart(label: String, variants: Vec<Variant>) -> impl IntoView {
         }
     };
     view! {
-        <form class="add-to-cart" method="post" action="/cart/add" on:submit=on_submit>
+        <form class="add-to-cart" method="post" action=routes::CART_ADD on:submit=on_submit data-hydrated=move || hydrated.get().then_some("true")>
             <p class="price">{move || current().map(|v| v.price.to_string())}</p>
-            <label>{label}
-                <select name="sku" on:change=on_change>{options}</select>
-            </label>
+            {choice}
             <p class="stock">{move || current().map(|v| StockState::from_available(v.available).label())}</p>
             <input type="hidden" name="quantity" value="1"/>
+            <input type="hidden" name=IDEMPOTENCY_FIELD value=IDEMPOTENCY_PLACEHOLDER/>
             <button type="submit" disabled=move || current().is_none_or(|v| v.available <= 0)>"Add to cart"</button>
             <p class="status" role="status">
                 {move || match status.get() {
-                    Some(Ok(msg)) => view! { <span class="ok">{msg} " " <a href="/cart">"View cart"</a></span> }.into_any(),
+                    Some(Ok(msg)) => view! { <span class="ok">{msg} " " <a href=routes::CART>"View cart"</a></span> }.into_any(),
                     Some(Err(msg)) => view! { <span class="error">{msg}</span> }.into_any(),
                     None => ().into_any(),
                 }}

@@ -15,8 +15,17 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 /// Response header the edge sets on cacheable pages: `hit` or `miss`.
 pub const EDGE_CACHE_HEADER: &str = "x-meridian-cache";
-/// Cookie holding the shopper's cart id.
-pub const CART_COOKIE: &str = "meridian_cart";
+/// Cookie holding the shopper's cart id. The `__Host-` prefix makes browsers accept it only with `Secure`,
+/// `Path=/` and no `Domain`, so a sibling subdomain cannot plant a cart on our shoppers.
+pub const CART_COOKIE: &str = "__Host-meridian_cart";
+/// The cart cookie's name on `http://localhost` and `http://127.0.0.1` during development, where a browser
+/// cannot store a `Secure` (and so no `__Host-`) cookie. The edge decides which name applies, in one place.
+pub const CART_COOKIE_LOCAL: &str = "meridian_cart";
+/// Form field of the no-JavaScript add-to-cart form carrying its idempotency key.
+pub const IDEMPOTENCY_FIELD: &str = "idempotency_key";
+/// What the page renders in that field; the edge replaces it with a fresh key in every response it serves,
+/// so a cached, shared page never hands two shoppers (or two views) the same key.
+pub const IDEMPOTENCY_PLACEHOLDER: &str = "__meridian_idempotency_key__";
 /// Header on every edge → origin call carrying the shared secret (`ORIGIN_SECRET`); the origin answers
 /// 401 to any API call without it, so only the edge can reach the write service.
 pub const ORIGIN_AUTH_HEADER: &str = "x-meridian-origin-auth";
@@ -51,11 +60,9 @@ pub mod origin {
     }
 }
 
-/// Edge routes the browser and the publish job call.
+/// Edge routes the browser and the publish job call (defined in [`crate::routes`]).
 pub mod edge {
-    pub const CART_LINES: &str = "/api/cart/lines";
-    pub const CART: &str = "/api/cart";
-    pub const PUBLISH: &str = "/_meridian/publish";
+    pub use crate::routes::{API_CART as CART, API_CART_LINES as CART_LINES, PUBLISH};
 }
 
 /// Keys of the catalog snapshot in KV. Every document key carries the snapshot version, so publishing a new

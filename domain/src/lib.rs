@@ -8,6 +8,7 @@ pub mod cart_rules;
 pub mod catalog;
 pub mod money;
 pub mod publish;
+pub mod routes;
 
 pub use cart::{AddLine, Cart, CartLine, UnavailableLine, UnpricedLine, MAX_LINE_QUANTITY};
 pub use cart_rules::{check_add, LineRefusal, VariantFacts};

@@ -1,68 +1,42 @@
 //! `GET /api/catalog/*`: the origin's catalog API shapes, answered from the KV snapshot through the page
 //! cache, so scripts and apps read the catalog at the edge without touching the origin.
 
-use crate::catalog::{cached_page, Catalog};
-use crate::config::Config;
+use crate::catalog::Rendered;
+use crate::context::Edge;
+use crate::error::EdgeResult;
 use crate::http::json_error;
+use crate::policy::cache_key::ProductsQuery;
 use meridian_domain::{PageRequest, ProductCard};
-use worker::{Context, Env, Request, Response, Result};
-
-const NOT_PUBLISHED: &str = "The catalog has not been published yet.";
+use worker::Response;
 
 /// `GET /api/catalog/categories`
-pub(crate) async fn categories(
-    req: &Request,
-    env: &Env,
-    config: &Config,
-    ctx: &Context,
-) -> Result<Response> {
-    let catalog = Catalog::open(env).await?;
-    let Some(version) = catalog.version.clone() else {
-        return json_error(503, "unavailable", NOT_PUBLISHED);
-    };
-    cached_page(req, &version, config.page_ttl, ctx, || async {
-        Response::from_json(&catalog.index().await?.categories)
+pub(crate) async fn categories(edge: &Edge) -> EdgeResult {
+    edge.cached(None, |snap| async move {
+        Ok(Rendered::Fresh(Response::from_json(
+            &snap.index.categories,
+        )?))
     })
     .await
 }
 
-/// `GET /api/catalog/products?category=&page=&per_page=`
-pub(crate) async fn products(
-    req: &Request,
-    env: &Env,
-    config: &Config,
-    ctx: &Context,
-) -> Result<Response> {
-    let catalog = Catalog::open(env).await?;
-    let Some(version) = catalog.version.clone() else {
-        return json_error(503, "unavailable", NOT_PUBLISHED);
+/// `GET /api/catalog/products?category=&page=&per_page=`. Other parameters are ignored (and kept out of
+/// the cache key); a page past the last one is a 404 that is not cached.
+pub(crate) async fn products(edge: &Edge) -> EdgeResult {
+    let query = match ProductsQuery::parse(edge.req.url()?.query()) {
+        Ok(query) => query,
+        Err(message) => return Ok(json_error(400, "bad_request", &message)?),
     };
-    cached_page(req, &version, config.page_ttl, ctx, || async {
-        let url = req.url()?;
-        let param = |name: &str| {
-            url.query_pairs()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.into_owned())
-        };
-        let number = |name: &str| {
-            param(name).map(|v| {
-                v.parse::<u32>()
-                    .map_err(|_| format!("{name} must be a whole number"))
-            })
-        };
-        let request = match (number("page").transpose(), number("per_page").transpose()) {
-            (Ok(page), Ok(per_page)) => PageRequest::new(page, per_page),
-            (Err(e), _) | (_, Err(e)) => Err(e),
-        };
-        let request = match request {
-            Ok(r) => r,
-            Err(message) => return json_error(400, "bad_request", &message),
-        };
-        let index = catalog.index().await?;
-        let category = param("category");
+    let request = PageRequest::new(query.page, query.per_page).unwrap_or(PageRequest {
+        page: 1,
+        per_page: 1,
+    });
+    let category = query.category.clone();
+    edge.cached(Some(&query), |snap| async move {
+        let index = snap.index;
         if let Some(slug) = &category {
             if index.category(slug).is_none() {
-                return json_error(404, "not_found", &format!("There is no category '{slug}'."));
+                let message = format!("There is no category '{slug}'.");
+                return Ok(Rendered::Missing(json_error(404, "not_found", &message)?));
             }
         }
         let cards: Vec<ProductCard> = index
@@ -70,28 +44,28 @@ pub(crate) async fn products(
             .into_iter()
             .filter(|c| category.as_ref().is_none_or(|s| &c.category_slug == s))
             .collect();
-        Response::from_json(&request.slice(&cards))
+        let pages = cards.len().div_ceil(request.per_page as usize).max(1);
+        if request.page as usize > pages {
+            let message = format!("There are {pages} pages.");
+            return Ok(Rendered::Uncached(json_error(404, "not_found", &message)?));
+        }
+        Ok(Rendered::Fresh(Response::from_json(
+            &request.slice(&cards),
+        )?))
     })
     .await
 }
 
 /// `GET /api/catalog/products/{slug}`
-pub(crate) async fn product(
-    req: &Request,
-    env: &Env,
-    config: &Config,
-    ctx: &Context,
-    slug: &str,
-) -> Result<Response> {
-    let catalog = Catalog::open(env).await?;
-    let Some(version) = catalog.version.clone() else {
-        return json_error(503, "unavailable", NOT_PUBLISHED);
-    };
-    cached_page(req, &version, config.page_ttl, ctx, || async {
-        match catalog.product(slug).await? {
-            Some(product) => Response::from_json(&product),
-            None => json_error(404, "not_found", &format!("There is no product '{slug}'.")),
-        }
+pub(crate) async fn product(edge: &Edge, slug: &str) -> EdgeResult {
+    edge.cached(None, |snap| async move {
+        Ok(match snap.catalog.product(slug).await? {
+            Some(product) => Rendered::Fresh(Response::from_json(&product)?),
+            None => {
+                let message = format!("There is no product '{slug}'.");
+                Rendered::Missing(json_error(404, "not_found", &message)?)
+            }
+        })
     })
     .await
 }

@@ -1,86 +1,116 @@
 //! Reading the published catalog snapshot from KV, and the page cache keyed by its version.
+//!
+//! [`Edge::cached`] is the one way a catalog route answers: it opens the snapshot (503, not cached, while
+//! none is published or its index is missing), looks the normalised key up in the Cache API, and otherwise
+//! renders and stores the result.
 
 use crate::config::ASSET_VERSION;
+use crate::context::Edge;
+use crate::error::{EdgeError, EdgeResult, NOT_STOCKED};
+use crate::policy::cache_key::{page_key, ProductsQuery};
 use meridian_domain::api::{kv as keys, EDGE_CACHE_HEADER};
 use meridian_domain::{CatalogIndex, ProductDetail};
 use std::future::Future;
-use worker::{Cache, Context, Env, KvStore, Request, Response, Result};
+use worker::{Cache, Env, KvStore, Response, Result};
 
-/// The snapshot current when the request arrived. All reads of one request use the same version.
+/// Seconds an unknown slug's 404 is cached: short, so a product published meanwhile shows up soon.
+const NEGATIVE_TTL: u32 = 60;
+
+/// A published snapshot: its version is always known, so an unpublished catalog cannot be read by mistake.
 pub(crate) struct Catalog {
     kv: KvStore,
-    pub(crate) version: Option<String>,
+    pub(crate) version: String,
 }
 
 impl Catalog {
-    pub(crate) async fn open(env: &Env) -> Result<Self> {
+    /// The snapshot current when the request arrived, or `None` before the first publish.
+    pub(crate) async fn open(env: &Env) -> Result<Option<Self>> {
         let kv = env.kv("CATALOG")?;
         let version = kv.get(keys::VERSION).text().await?;
-        Ok(Self { kv, version })
+        Ok(version.map(|version| Self { kv, version }))
     }
 
-    /// Categories and product cards; empty before the first publish.
-    pub(crate) async fn index(&self) -> Result<CatalogIndex> {
-        let Some(version) = &self.version else {
-            return Ok(CatalogIndex::default());
-        };
-        Ok(self
-            .kv
-            .get(&keys::index(version))
-            .json()
-            .await?
-            .unwrap_or_default())
+    /// Categories and product cards of this version; `None` if the index is missing (pruned too early).
+    pub(crate) async fn index(&self) -> Result<Option<CatalogIndex>> {
+        Ok(self.kv.get(&keys::index(&self.version)).json().await?)
     }
 
     pub(crate) async fn product(&self, slug: &str) -> Result<Option<ProductDetail>> {
-        let Some(version) = &self.version else {
-            return Ok(None);
-        };
-        Ok(self.kv.get(&keys::product(version, slug)).json().await?)
+        Ok(self
+            .kv
+            .get(&keys::product(&self.version, slug))
+            .json()
+            .await?)
     }
 }
 
-/// Serves `render`'s page from the edge cache when this catalog version already rendered it.
-///
-/// The key holds the catalog and asset versions, so a publish or a deploy moves every page to a new key at
-/// once: nothing is purged and nothing stale is served. Only 200s are stored. The response says `hit` or
-/// `miss` in `x-meridian-cache`.
-pub(crate) async fn cached_page<F, Fut>(
-    req: &Request,
-    version: &str,
-    ttl: u32,
-    ctx: &Context,
-    render: F,
-) -> Result<Response>
-where
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = Result<Response>>,
-{
-    let url = req.url()?;
-    let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
-    let key = format!(
-        "https://page-cache.meridian.internal/{version}/{ASSET_VERSION}{}{query}",
-        url.path()
-    );
-    let cache = Cache::default();
-    if let Some(hit) = cache.get(key.as_str(), true).await? {
-        let headers = crate::http::mutable_headers(&hit)?;
-        headers.set(EDGE_CACHE_HEADER, "hit")?;
-        return Ok(hit.with_headers(headers));
+/// A snapshot with its index loaded: what every catalog render starts from.
+pub(crate) struct Snapshot {
+    pub(crate) catalog: Catalog,
+    pub(crate) index: CatalogIndex,
+}
+
+/// A rendered response and how the page cache may keep it.
+pub(crate) enum Rendered {
+    /// 200: shared for the page TTL.
+    Fresh(Response),
+    /// 404 for an unknown slug: shared briefly, so repeated misses cost no KV read and no render.
+    Missing(Response),
+    /// Anything else (e.g. a page number past the end): never stored, so it cannot fill the cache.
+    Uncached(Response),
+}
+
+impl Edge {
+    /// Serves this request's catalog response from the edge cache, or renders it from the snapshot.
+    pub(crate) async fn cached<F, Fut>(
+        &self,
+        query: Option<&ProductsQuery>,
+        render: F,
+    ) -> EdgeResult
+    where
+        F: FnOnce(Snapshot) -> Fut,
+        Fut: Future<Output = EdgeResult<Rendered>>,
+    {
+        let catalog = Catalog::open(&self.env)
+            .await?
+            .ok_or_else(|| unavailable("no catalog is published yet"))?;
+        let key = page_key(&catalog.version, ASSET_VERSION, &self.req.path(), query);
+        let cache = Cache::default();
+        if let Some(hit) = cache.get(key.as_str(), true).await? {
+            let headers = crate::http::mutable_headers(&hit)?;
+            headers.set(EDGE_CACHE_HEADER, "hit")?;
+            return Ok(hit.with_headers(headers));
+        }
+        let Some(index) = catalog.index().await? else {
+            let reason = format!(
+                "the index of catalog version {} is missing",
+                catalog.version
+            );
+            return Err(unavailable(&reason));
+        };
+        let (mut response, ttl) = match render(Snapshot { catalog, index }).await? {
+            Rendered::Fresh(r) => (r, Some(self.config.page_ttl)),
+            Rendered::Missing(r) => (r, Some(NEGATIVE_TTL)),
+            Rendered::Uncached(r) => (r, None),
+        };
+        if let Some(ttl) = ttl {
+            let control = format!("public, max-age={}, s-maxage={ttl}", ttl.min(60));
+            response.headers().set("cache-control", &control)?;
+            let copy = response.cloned()?;
+            self.ctx.wait_until(async move {
+                if let Err(err) = cache.put(key.as_str(), copy).await {
+                    worker::console_warn!("page cache put failed: {err}");
+                }
+            });
+        }
+        response.headers().set(EDGE_CACHE_HEADER, "miss")?;
+        Ok(response)
     }
-    let mut response = render().await?;
-    if response.status_code() == 200 {
-        response.headers().set(
-            "cache-control",
-            &format!("public, max-age=60, s-maxage={ttl}"),
-        )?;
-        let copy = response.cloned()?;
-        ctx.wait_until(async move {
-            if let Err(err) = cache.put(key.as_str(), copy).await {
-                worker::console_warn!("page cache put failed: {err}");
-            }
-        });
+}
+
+fn unavailable(reason: &str) -> EdgeError {
+    EdgeError::Unavailable {
+        reason: reason.to_owned(),
+        message: NOT_STOCKED,
     }
-    response.headers().set(EDGE_CACHE_HEADER, "miss")?;
-    Ok(response)
 }

@@ -1,7 +1,10 @@
-//! The worker's configuration: wrangler `[vars]`, secrets, and the asset version fixed at build time.
+//! The worker's configuration: wrangler `[vars]` and secrets, validated (see `policy::settings`), plus the
+//! asset version fixed at build time.
 
+use crate::policy::settings::{OriginLink, RawSettings, Settings};
 use leptos::prelude::LeptosOptions;
-use worker::{Env, Result};
+use std::cell::Cell;
+use worker::Env;
 
 /// Version of the client bundle and stylesheet, set by `cargo xtask build` (`/pkg/<version>/…`).
 /// Part of every page cache key, so a deploy with new assets never serves pages pointing at old ones.
@@ -13,10 +16,15 @@ pub(crate) const ASSET_VERSION: &str = match option_env!("MERIDIAN_ASSET_VERSION
 /// Name of the client bundle: `/pkg/<version>/meridian_app.js` and `meridian_app_bg.wasm`.
 const CLIENT_NAME: &str = "meridian_app";
 
+thread_local! {
+    /// Whether this isolate has logged its configuration problems yet (once is enough to be seen).
+    static REPORTED: Cell<bool> = const { Cell::new(false) };
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
-    /// Base URL of the origin API, e.g. `https://origin.eu.example.com`.
-    pub(crate) origin_url: String,
+    /// The origin and our credential for it, or why cart calls are off.
+    pub(crate) origin: Result<OriginLink, String>,
     /// Shared secret the publish job presents; `None` disables publishing.
     pub(crate) publish_token: Option<String>,
     /// Seconds a rendered catalog page may be served from the edge cache. Keys are versioned, so this only
@@ -25,37 +33,41 @@ pub(crate) struct Config {
 }
 
 impl Config {
-    pub(crate) fn from_env(env: &Env) -> Result<Self> {
-        let origin_url = env
-            .var("ORIGIN_URL")?
-            .to_string()
-            .trim_end_matches('/')
-            .to_owned();
-        let publish_token = env
-            .secret("PUBLISH_TOKEN")
-            .ok()
-            .map(|s| s.to_string())
-            .filter(|s| !s.is_empty());
-        let page_ttl = env
-            .var("PAGE_TTL_SECONDS")
-            .ok()
-            .and_then(|v| v.to_string().parse().ok())
-            .unwrap_or(300);
-        Ok(Self {
-            origin_url,
-            publish_token,
-            page_ttl,
-        })
+    /// Reads and validates the bindings; problems are logged as errors once per isolate, never ignored.
+    pub(crate) fn from_env(env: &Env) -> Self {
+        let text = |name: &str| env.var(name).ok().map(|v| v.to_string());
+        let secret = |name: &str| env.secret(name).ok().map(|v| v.to_string());
+        let settings = Settings::validate(RawSettings {
+            origin_url: text("ORIGIN_URL"),
+            origin_secret: secret("ORIGIN_SECRET"),
+            publish_token: secret("PUBLISH_TOKEN"),
+            page_ttl: text("PAGE_TTL_SECONDS"),
+        });
+        if !settings.problems.is_empty() && !REPORTED.replace(true) {
+            for problem in &settings.problems {
+                worker::console_error!("configuration: {problem}");
+            }
+        }
+        Self {
+            origin: settings.origin,
+            publish_token: settings.publish_token,
+            page_ttl: settings.page_ttl,
+        }
     }
 
     pub(crate) fn leptos_options(&self) -> LeptosOptions {
-        LeptosOptions::builder()
-            .output_name(CLIENT_NAME)
-            .site_pkg_dir(format!("pkg/{ASSET_VERSION}"))
-            .build()
+        leptos_options()
     }
 
     pub(crate) fn stylesheet(&self) -> String {
         format!("/pkg/{ASSET_VERSION}/meridian.css")
     }
+}
+
+/// Options naming the client bundle of this build (the same for every request).
+pub(crate) fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(CLIENT_NAME)
+        .site_pkg_dir(format!("pkg/{ASSET_VERSION}"))
+        .build()
 }

@@ -1,220 +1,173 @@
-//! The write gateway: cart calls go to the origin in one round trip, carrying the request id and an
-//! idempotency key. The origin validates and prices everything; the edge only passes its answers on.
+//! The write gateway: cart calls go to the origin carrying the request id and an idempotency key. The
+//! origin validates and prices everything; the edge refuses what is hostile before reading it, forwards
+//! the rest, and passes the origin's answer on.
 
-use crate::config::Config;
-use crate::http::{cookie, json_error, problem_page};
-use futures_util::future::Either;
-use meridian_domain::api::{
-    origin as paths, ErrorBody, CART_COOKIE, IDEMPOTENCY_HEADER, REQUEST_ID_HEADER,
-};
+use crate::context::Edge;
+use crate::error::{EdgeError, EdgeResult};
+use crate::http::{json_error, redirect};
+use crate::origin::Call;
+use crate::policy::cookie::set_cart_cookie;
+use crate::policy::request::{check_body, idempotency_key};
+use meridian_domain::api::{origin as paths, IDEMPOTENCY_HEADER};
 use meridian_domain::{AddLine, Cart};
-use wasm_bindgen::JsValue;
-use worker::{Fetch, Headers, Method, Request, RequestInit, Response, Result};
+use worker::{Method, Response};
 
-/// Larger bodies are refused before they reach the origin.
+mod form;
+
+pub(crate) use form::add_line_form;
+
+/// Larger cart bodies are refused before they are read.
 const MAX_BODY: usize = 16 * 1024;
-/// How long the edge waits for the origin before answering 502.
-const ORIGIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-/// A cart cookie lives 30 days.
-const CART_COOKIE_MAX_AGE: u32 = 30 * 24 * 3600;
 
-/// One call to the origin.
-async fn origin(
-    config: &Config,
-    method: Method,
-    path: &str,
-    body: Option<String>,
-    request_id: &str,
-    idempotency_key: Option<&str>,
-) -> Result<Response> {
-    let headers = Headers::new();
-    headers.set(REQUEST_ID_HEADER, request_id)?;
-    headers.set("accept", "application/json")?;
-    if let Some(key) = idempotency_key {
-        headers.set(IDEMPOTENCY_HEADER, key)?;
-    }
-    let mut init = RequestInit::new();
-    if let Some(body) = body {
-        headers.set("content-type", "application/json")?;
-        init.with_body(Some(JsValue::from_str(&body)));
-    }
-    init.with_method(method).with_headers(headers);
-    let request = Request::new_with_init(&format!("{}{path}", config.origin_url), &init)?;
-    let fetch = Fetch::Request(request);
-    let fetch = std::pin::pin!(fetch.send());
-    let timeout = std::pin::pin!(worker::Delay::from(ORIGIN_TIMEOUT));
-    match futures_util::future::select(fetch, timeout).await {
-        Either::Left((response, _)) => response,
-        // A write may still land after we give up; its idempotency key makes the shopper's retry safe.
-        Either::Right(_) => Err(worker::Error::RustError(format!(
-            "origin did not answer {path} in time"
-        ))),
-    }
-}
-
-/// The cart id from the shopper's cookie, if it is a well-formed id.
-fn cart_id(req: &Request) -> Option<String> {
-    cookie(req, CART_COOKIE).filter(|id| uuid::Uuid::parse_str(id).is_ok())
-}
-
-fn cart_cookie(req: &Request, id: &str) -> Result<String> {
-    let secure = if req.url()?.scheme() == "https" {
-        "; Secure"
-    } else {
-        ""
-    };
-    Ok(format!(
-        "{CART_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={CART_COOKIE_MAX_AGE}{secure}"
-    ))
-}
-
-/// Adds a line to the shopper's cart, creating the cart (and its cookie) on first use.
-/// Returns the origin's status and body, and the cookie to set if the cart is new.
-async fn forward_line(
-    req: &Request,
-    config: &Config,
+/// The origin's answer to an add, and the cart cookie to set if a cart was created.
+struct Added {
+    status: u16,
     body: String,
-    request_id: &str,
-    key: &str,
-) -> Result<(Response, Option<String>)> {
-    if let Some(id) = cart_id(req) {
-        let response = origin(
-            config,
-            Method::Post,
-            &paths::cart_lines(&id),
-            Some(body.clone()),
-            request_id,
-            Some(key),
-        )
-        .await?;
+    new_cookie: Option<String>,
+}
+
+/// Adds `line` under `key`: to the shopper's cart if they have one the origin still knows, else by creating
+/// a cart that holds the line (one idempotent call: a retry gets the same cart back, never a second one).
+async fn forward_line(edge: &Edge, line: &AddLine, key: &str) -> EdgeResult<Added> {
+    let body = serde_json::to_string(line)?;
+    if let Some(id) = edge.cart_id()? {
+        let reply = edge
+            .call_origin(post("add line", &paths::cart_lines(&id), &body, key))
+            .await?;
         // A cart the origin no longer knows (expired, or a reset database) is replaced, not an error.
-        if response.status_code() != 404 {
-            return Ok((response, None));
+        if reply.status != 404 {
+            return Ok(Added {
+                status: reply.status,
+                body: reply.body,
+                new_cookie: None,
+            });
         }
     }
-    let mut created = origin(config, Method::Post, paths::CARTS, None, request_id, None).await?;
-    if created.status_code() != 201 {
-        return Ok((created, None));
+    let created = edge
+        .call_origin(post("create cart", paths::CARTS, &body, key))
+        .await?;
+    if created.status != 201 {
+        return Ok(Added {
+            status: created.status,
+            body: created.body,
+            new_cookie: None,
+        });
     }
-    let id = created.json::<Cart>().await?.id.to_string();
-    let response = origin(
-        config,
-        Method::Post,
-        &paths::cart_lines(&id),
-        Some(body),
-        request_id,
-        Some(key),
-    )
-    .await?;
-    Ok((response, Some(cart_cookie(req, &id)?)))
+    let cart: Cart = serde_json::from_str(&created.body)
+        .map_err(|_| EdgeError::BadGateway("origin sent an unreadable cart".into()))?;
+    let id = cart.id.to_string();
+    let new_cookie = Some(set_cart_cookie(edge.cart_cookie_name()?, &id));
+    // Transitional, until the origin of issue 5 is merged: an origin that still ignores the create body
+    // answers with an empty cart, so the line goes in with the same key. The contract makes this dead code.
+    if cart.lines.is_empty() && cart.unavailable.is_empty() {
+        let reply = edge
+            .call_origin(post("add line", &paths::cart_lines(&id), &body, key))
+            .await?;
+        return Ok(Added {
+            status: reply.status,
+            body: reply.body,
+            new_cookie,
+        });
+    }
+    Ok(Added {
+        status: 200,
+        body: created.body,
+        new_cookie,
+    })
 }
 
-fn idempotency_key(req: &Request) -> String {
-    req.headers()
-        .get(IDEMPOTENCY_HEADER)
-        .ok()
-        .flatten()
-        .filter(|k| (1..=200).contains(&k.len()))
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+fn post<'a>(what: &'static str, path: &'a str, body: &'a str, key: &'a str) -> Call<'a> {
+    Call {
+        what,
+        method: Method::Post,
+        path,
+        body: Some(body),
+        idempotency_key: Some(key),
+    }
+}
+
+/// Refuses cross-site writes and bodies of the wrong size or type, before anything is read.
+fn guard_write(edge: &Edge, media_type: &str, max: usize) -> EdgeResult<Option<Response>> {
+    if !edge.is_same_origin_write()? {
+        let message = "This request came from another site, so nothing was changed.";
+        return Ok(Some(edge.refuse(
+            403,
+            "cross_site",
+            "Request refused",
+            message,
+        )?));
+    }
+    let length = edge.header("content-length");
+    let media = edge.header("content-type");
+    if let Err(refusal) = check_body(length.as_deref(), media.as_deref(), media_type, max) {
+        return Ok(Some(edge.refuse(
+            refusal.status(),
+            "bad_body",
+            "Request refused",
+            refusal.message(),
+        )?));
+    }
+    Ok(None)
 }
 
 /// `POST /api/cart/lines` with `{"sku", "quantity"}`: the island's add to cart.
-pub(crate) async fn add_line(
-    mut req: Request,
-    config: &Config,
-    request_id: &str,
-) -> Result<Response> {
-    let body = req.bytes().await?;
-    if body.len() > MAX_BODY {
-        return json_error(413, "too_large", "The request body is too large.");
+pub(crate) async fn add_line(edge: &mut Edge) -> EdgeResult {
+    if let Some(refused) = guard_write(edge, "application/json", MAX_BODY)? {
+        return Ok(refused);
     }
-    let body = String::from_utf8(body).unwrap_or_default();
-    let key = idempotency_key(&req);
-    let (mut response, new_cookie) = forward_line(&req, config, body, request_id, &key).await?;
-    let text = response.text().await?;
-    let reply = Response::ok(text)?.with_status(response.status_code());
+    let bytes = edge.req.bytes().await?;
+    let Ok(line) = serde_json::from_slice::<AddLine>(&bytes) else {
+        let message = r#"The body must be JSON like {"sku": "…", "quantity": 1}."#;
+        return Ok(json_error(400, "bad_request", message)?);
+    };
+    let Ok(key) = idempotency_key(edge.header(IDEMPOTENCY_HEADER)) else {
+        let message = "Idempotency-Key must be 1 to 200 visible characters.";
+        return Ok(json_error(400, "bad_request", message)?);
+    };
+    let added = forward_line(edge, &line, &key).await?;
+    // 201 from a cart creation is, to the island, a line added like any other.
+    let status = if added.status == 201 {
+        200
+    } else {
+        added.status
+    };
+    let reply = Response::ok(added.body)?.with_status(status);
     reply.headers().set("content-type", "application/json")?;
     reply.headers().set("cache-control", "private, no-store")?;
-    if let Some(cookie) = new_cookie {
-        reply.headers().set("set-cookie", &cookie)?;
-    }
-    Ok(reply)
-}
-
-/// `POST /cart/add` from the product form when JavaScript is off: same write, then a redirect to the cart.
-pub(crate) async fn add_line_form(
-    mut req: Request,
-    config: &Config,
-    request_id: &str,
-) -> Result<Response> {
-    let form = req.form_data().await?;
-    let field = |name| match form.get(name) {
-        Some(worker::FormEntry::Field(v)) => Some(v),
-        _ => None,
-    };
-    let sku = field("sku").unwrap_or_default();
-    let Ok(quantity) = field("quantity")
-        .unwrap_or_else(|| "1".into())
-        .parse::<u32>()
-    else {
-        return problem_page(
-            config,
-            422,
-            "Could not add to cart",
-            "Quantity must be a whole number.",
-            None,
-        );
-    };
-    let body = serde_json::to_string(&AddLine { sku, quantity })?;
-    let key = idempotency_key(&req);
-    let (mut response, new_cookie) = forward_line(&req, config, body, request_id, &key).await?;
-    if response.status_code() != 200 {
-        let status = response.status_code();
-        let message = response
-            .json::<ErrorBody>()
-            .await
-            .map(|e| e.message)
-            .unwrap_or_default();
-        return problem_page(config, status, "Could not add to cart", &message, None);
-    }
-    let reply = Response::empty()?.with_status(303);
-    reply.headers().set("location", "/cart")?;
-    if let Some(cookie) = new_cookie {
+    if let Some(cookie) = added.new_cookie {
         reply.headers().set("set-cookie", &cookie)?;
     }
     Ok(reply)
 }
 
 /// The shopper's cart from the origin; `None` if they have none (or it no longer exists).
-pub(crate) async fn load_cart(
-    req: &Request,
-    config: &Config,
-    request_id: &str,
-) -> Result<Option<Cart>> {
-    let Some(id) = cart_id(req) else {
+pub(crate) async fn load_cart(edge: &Edge) -> EdgeResult<Option<Cart>> {
+    let Some(id) = edge.cart_id()? else {
         return Ok(None);
     };
-    let mut response = origin(
-        config,
-        Method::Get,
-        &paths::cart(&id),
-        None,
-        request_id,
-        None,
-    )
-    .await?;
-    match response.status_code() {
-        200 => Ok(Some(response.json().await?)),
+    let path = paths::cart(&id);
+    let call = Call {
+        what: "read cart",
+        method: Method::Get,
+        path: &path,
+        body: None,
+        idempotency_key: None,
+    };
+    let reply = edge.call_origin(call).await?;
+    match reply.status {
+        200 => Ok(Some(serde_json::from_str(&reply.body).map_err(|_| {
+            EdgeError::BadGateway("origin sent an unreadable cart".into())
+        })?)),
         404 => Ok(None),
-        status => Err(worker::Error::RustError(format!(
+        status => Err(EdgeError::BadGateway(format!(
             "origin answered {status} for a cart"
         ))),
     }
 }
 
 /// `GET /api/cart`: the cart as JSON, for scripts and the header's item count.
-pub(crate) async fn get_cart(req: &Request, config: &Config, request_id: &str) -> Result<Response> {
-    match load_cart(req, config, request_id).await? {
+pub(crate) async fn get_cart(edge: &Edge) -> EdgeResult {
+    match load_cart(edge).await? {
         Some(cart) => {
             let response = Response::from_json(&cart)?;
             response
@@ -222,6 +175,15 @@ pub(crate) async fn get_cart(req: &Request, config: &Config, request_id: &str) -
                 .set("cache-control", "private, no-store")?;
             Ok(response)
         }
-        None => json_error(404, "not_found", "You have no cart yet."),
+        None => Ok(json_error(404, "not_found", "You have no cart yet.")?),
     }
+}
+
+/// After a form add: the cart page, with the new cart's cookie if one was created.
+fn see_cart(new_cookie: Option<String>) -> EdgeResult {
+    let reply = redirect(303, meridian_domain::routes::CART)?;
+    if let Some(cookie) = new_cookie {
+        reply.headers().set("set-cookie", &cookie)?;
+    }
+    Ok(reply)
 }

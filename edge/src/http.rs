@@ -1,46 +1,39 @@
-//! Response helpers shared by every route: request ids, security headers, error bodies and pages, cookies.
+//! Response helpers shared by every route: security headers, error bodies and pages, redirects.
 
-use crate::config::Config;
-use meridian_app::{render, Document, Page};
+use crate::config::{leptos_options, Config};
+use crate::policy::csp;
+use meridian_app::{loader_html, render, Document, Page};
 use meridian_domain::api::{ErrorBody, REQUEST_ID_HEADER};
 use meridian_domain::Category;
-use worker::{Request, Response, Result};
+use std::sync::OnceLock;
+use worker::{Response, Result};
 
-const SECURITY_HEADERS: [(&str, &str); 5] = [
+const SECURITY_HEADERS: [(&str, &str); 4] = [
     (
-        "content-security-policy",
-        // The island loader is one inline module script; wasm needs 'wasm-unsafe-eval'.
-        "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        "strict-transport-security",
+        "max-age=31536000; includeSubDomains",
     ),
-    ("strict-transport-security", "max-age=31536000; includeSubDomains"),
     ("x-content-type-options", "nosniff"),
     ("referrer-policy", "strict-origin-when-cross-origin"),
     ("x-frame-options", "DENY"),
 ];
 
-/// The caller's request id if it looks like one of ours, else a new one. Carried to origin and logs.
-pub(crate) fn request_id(req: &Request) -> String {
-    req.headers()
-        .get(REQUEST_ID_HEADER)
-        .ok()
-        .flatten()
-        .filter(|id| {
-            (8..=64).contains(&id.len())
-                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+/// The CSP of this build: the island loader is the same on every page of one asset version, so its hash is
+/// computed once per isolate from the loader alone (no supplier text is ever hashed).
+fn content_security_policy() -> &'static str {
+    static POLICY: OnceLock<String> = OnceLock::new();
+    POLICY.get_or_init(|| csp::policy(&csp::inline_script_hashes(&loader_html(leptos_options()))))
 }
 
-/// Adds the request id and security headers to every response leaving the worker.
-pub(crate) fn finish(mut response: Response, request_id: &str) -> Result<Response> {
+/// Adds our request id and the security headers to every response leaving the worker.
+pub(crate) fn finish(response: Response, request_id: &str) -> Result<Response> {
     let headers = mutable_headers(&response)?;
     headers.set(REQUEST_ID_HEADER, request_id)?;
+    headers.set("content-security-policy", content_security_policy())?;
     for (name, value) in SECURITY_HEADERS {
         headers.set(name, value)?;
     }
-    response = response.with_headers(headers);
-    Ok(response)
+    Ok(response.with_headers(headers))
 }
 
 /// A mutable copy of a response's headers: those of a Cache API response are immutable.
@@ -57,10 +50,15 @@ pub(crate) fn json_error(status: u16, code: &str, message: &str) -> Result<Respo
         error: code.to_owned(),
         message: message.to_owned(),
     };
-    Ok(Response::from_json(&body)?.with_status(status))
+    let response = Response::from_json(&body)?.with_status(status);
+    response
+        .headers()
+        .set("cache-control", "private, no-store")?;
+    Ok(response)
 }
 
-/// Renders `page` as a full HTML document with the given status and cache policy.
+/// Renders `page` as a full HTML document with the given status; not cacheable unless the page cache
+/// says otherwise.
 pub(crate) fn html(
     config: &Config,
     page: Page,
@@ -79,26 +77,24 @@ pub(crate) fn html(
     Ok(response)
 }
 
-/// An error page a shopper can read, with a real status code.
+/// An error page a shopper can read, with a real status code. `title` and `message` are fixed text.
 pub(crate) fn problem_page(
     config: &Config,
     status: u16,
     title: &str,
     message: &str,
-    categories: Option<Vec<Category>>,
+    categories: Vec<Category>,
 ) -> Result<Response> {
     let page = Page::Problem {
         title: title.to_owned(),
         message: message.to_owned(),
     };
-    html(config, page, categories.unwrap_or_default(), status)
+    html(config, page, categories, status)
 }
 
-/// The value of cookie `name`, if the request carries it.
-pub(crate) fn cookie(req: &Request, name: &str) -> Option<String> {
-    let header = req.headers().get("cookie").ok().flatten()?;
-    header.split(';').find_map(|pair| {
-        let (k, v) = pair.trim().split_once('=')?;
-        (k == name).then(|| v.to_owned())
-    })
+/// A redirect to a path of ours (never to anything taken from the request but its own path and query).
+pub(crate) fn redirect(status: u16, location: &str) -> Result<Response> {
+    let response = Response::empty()?.with_status(status);
+    response.headers().set("location", location)?;
+    Ok(response)
 }

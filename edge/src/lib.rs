@@ -4,80 +4,65 @@
 mod api;
 mod catalog;
 mod config;
+mod context;
+mod error;
 mod gateway;
 mod http;
+mod origin;
 mod pages;
+mod policy;
 mod publish;
 
-use config::Config;
-use worker::{event, Context, Env, Method, Request, Response, Result};
+use context::Edge;
+use error::EdgeResult;
+use meridian_domain::routes::Route;
+use worker::{event, Context, Env, Request, Response, Result};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    let request_id = http::request_id(&req);
-    let config = Config::from_env(&env)?;
-    let is_api = req.path().starts_with("/api/");
-    let response = match route(req, &env, &config, &ctx, &request_id).await {
+    let mut edge = Edge::new(req, env, ctx);
+    let response = match route(&mut edge).await {
         Ok(response) => response,
-        Err(err) => {
-            // Internal detail goes to the log with the request id, never to the shopper.
-            worker::console_error!("request {request_id} failed: {err}");
-            if is_api {
-                let message = "The store could not complete this request; please try again.";
-                return http::finish(http::json_error(502, "bad_gateway", message)?, &request_id);
-            }
-            http::problem_page(
-                &config,
-                500,
-                "Something went wrong",
-                "Please try again in a moment.",
-                None,
-            )?
-        }
+        Err(err) => edge.failure(&err)?,
     };
-    http::finish(response, &request_id)
+    http::finish(response, &edge.request_id)
 }
 
-async fn route(
-    req: Request,
-    env: &Env,
-    config: &Config,
-    ctx: &Context,
-    request_id: &str,
-) -> Result<Response> {
-    let path = req.path();
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match (req.method(), segments.as_slice()) {
-        (Method::Get | Method::Head, [""]) => pages::home(&req, env, config, ctx).await,
-        (Method::Get | Method::Head, ["c", slug]) => {
-            pages::category(&req, env, config, ctx, slug).await
+/// One arm per route of `meridian_domain::routes`; the matching itself lives there.
+async fn route(edge: &mut Edge) -> EdgeResult {
+    match edge.route.clone() {
+        Route::Home => pages::home(edge).await,
+        Route::Category(slug) => pages::category(edge, &slug).await,
+        Route::Product(slug) => pages::product(edge, &slug).await,
+        Route::Cart => pages::cart(edge).await,
+        Route::CartAdd => gateway::add_line_form(edge).await,
+        Route::ApiCartLines => gateway::add_line(edge).await,
+        Route::ApiCart => gateway::get_cart(edge).await,
+        Route::ApiCategories => api::categories(edge).await,
+        Route::ApiProducts => api::products(edge).await,
+        Route::ApiProduct(slug) => api::product(edge, &slug).await,
+        Route::Publish => publish::publish(edge).await,
+        Route::Canonical(path) => {
+            // The same request at its one canonical address (the query is kept; the cache key ignores
+            // what it does not use).
+            let query = edge
+                .req
+                .url()?
+                .query()
+                .map(|q| format!("?{q}"))
+                .unwrap_or_default();
+            Ok(http::redirect(301, &format!("{path}{query}"))?)
         }
-        (Method::Get | Method::Head, ["p", slug]) => {
-            pages::product(&req, env, config, ctx, slug).await
-        }
-        (Method::Get | Method::Head, ["cart"]) => pages::cart(&req, env, config, request_id).await,
-        (Method::Get | Method::Head, ["api", "catalog", "categories"]) => {
-            api::categories(&req, env, config, ctx).await
-        }
-        (Method::Get | Method::Head, ["api", "catalog", "products"]) => {
-            api::products(&req, env, config, ctx).await
-        }
-        (Method::Get | Method::Head, ["api", "catalog", "products", slug]) => {
-            api::product(&req, env, config, ctx, slug).await
-        }
-        (Method::Post, ["cart", "add"]) => gateway::add_line_form(req, config, request_id).await,
-        (Method::Post, ["api", "cart", "lines"]) => {
-            gateway::add_line(req, config, request_id).await
-        }
-        (Method::Get, ["api", "cart"]) => gateway::get_cart(&req, config, request_id).await,
-        (Method::Post, ["_meridian", "publish"]) => publish::publish(req, env, config).await,
-        (_, ["api", ..]) => http::json_error(404, "not_found", "There is no such API route."),
-        _ => http::problem_page(
-            config,
+        Route::ApiNotFound => Ok(http::json_error(
             404,
+            "not_found",
+            "There is no such API route.",
+        )?),
+        Route::NotFound => edge.refuse(
+            404,
+            "not_found",
             "Page not found",
             "We could not find that page.",
-            None,
         ),
     }
 }

@@ -1,101 +1,104 @@
 //! Page routes: catalog pages from the KV snapshot through the page cache; the cart page per shopper.
 
-use crate::catalog::{cached_page, Catalog};
-use crate::config::Config;
+use crate::catalog::{Catalog, Rendered};
+use crate::context::Edge;
+use crate::error::EdgeResult;
 use crate::gateway;
-use crate::http::{html, problem_page};
+use crate::http::{html, mutable_headers, problem_page};
 use meridian_app::Page;
-use worker::{Context, Env, Request, Response, Result};
+use meridian_domain::api::IDEMPOTENCY_PLACEHOLDER;
+use worker::Response;
 
-const NOT_STOCKED: &str = "Our catalog is being published. Please come back in a minute.";
-
-pub(crate) async fn home(
-    req: &Request,
-    env: &Env,
-    config: &Config,
-    ctx: &Context,
-) -> Result<Response> {
-    let catalog = Catalog::open(env).await?;
-    let Some(version) = catalog.version.clone() else {
-        return problem_page(config, 503, "Opening soon", NOT_STOCKED, None);
-    };
-    cached_page(req, &version, config.page_ttl, ctx, || async {
-        let index = catalog.index().await?;
-        let categories = index.categories.clone();
-        html(config, Page::Home(index), categories, 200)
+pub(crate) async fn home(edge: &Edge) -> EdgeResult {
+    edge.cached(None, |snap| async move {
+        let categories = snap.index.categories.clone();
+        let page = html(&edge.config, Page::Home(snap.index), categories, 200)?;
+        Ok(Rendered::Fresh(page))
     })
     .await
 }
 
-pub(crate) async fn category(
-    req: &Request,
-    env: &Env,
-    config: &Config,
-    ctx: &Context,
-    slug: &str,
-) -> Result<Response> {
-    let catalog = Catalog::open(env).await?;
-    let Some(version) = catalog.version.clone() else {
-        return problem_page(config, 503, "Opening soon", NOT_STOCKED, None);
-    };
-    cached_page(req, &version, config.page_ttl, ctx, || async {
-        let index = catalog.index().await?;
+pub(crate) async fn category(edge: &Edge, slug: &str) -> EdgeResult {
+    edge.cached(None, |snap| async move {
+        let index = snap.index;
         let Some(category) = index.category(slug).cloned() else {
-            let message = format!("There is no category called “{slug}”.");
-            return problem_page(
-                config,
+            let message = "We could not find that category.";
+            let page = problem_page(
+                &edge.config,
                 404,
                 "Category not found",
-                &message,
-                Some(index.categories),
-            );
+                message,
+                index.categories,
+            )?;
+            return Ok(Rendered::Missing(page));
         };
         let cards = index.cards_in(slug).cloned().collect();
-        html(
-            config,
-            Page::Category { category, cards },
+        let page = Page::Category { category, cards };
+        Ok(Rendered::Fresh(html(
+            &edge.config,
+            page,
             index.categories.clone(),
             200,
-        )
+        )?))
     })
     .await
 }
 
-pub(crate) async fn product(
-    req: &Request,
-    env: &Env,
-    config: &Config,
-    ctx: &Context,
-    slug: &str,
-) -> Result<Response> {
-    let catalog = Catalog::open(env).await?;
-    let Some(version) = catalog.version.clone() else {
-        return problem_page(config, 503, "Opening soon", NOT_STOCKED, None);
-    };
-    cached_page(req, &version, config.page_ttl, ctx, || async {
-        let categories = catalog.index().await?.categories;
-        match catalog.product(slug).await? {
-            Some(product) => html(config, Page::Product(Box::new(product)), categories, 200),
-            None => problem_page(
-                config,
-                404,
-                "Product not found",
-                "We could not find that product.",
-                Some(categories),
-            ),
-        }
-    })
-    .await
+/// The product page. Its add-to-cart form carries a placeholder key; every response served (hit or miss)
+/// gets its own fresh key, so the shared cached HTML never gives two page views the same key.
+pub(crate) async fn product(edge: &Edge, slug: &str) -> EdgeResult {
+    let response = edge
+        .cached(None, |snap| async move {
+            let categories = snap.index.categories;
+            Ok(match snap.catalog.product(slug).await? {
+                Some(product) => Rendered::Fresh(html(
+                    &edge.config,
+                    Page::Product(Box::new(product)),
+                    categories,
+                    200,
+                )?),
+                None => {
+                    let message = "We could not find that product.";
+                    Rendered::Missing(problem_page(
+                        &edge.config,
+                        404,
+                        "Product not found",
+                        message,
+                        categories,
+                    )?)
+                }
+            })
+        })
+        .await?;
+    if response.status_code() != 200 {
+        return Ok(response);
+    }
+    Ok(with_fresh_form_key(response).await?)
+}
+
+/// Replaces the form's key placeholder with a new key. The response is per view now: no browser caching.
+async fn with_fresh_form_key(mut response: Response) -> worker::Result<Response> {
+    let body = response.text().await?;
+    let key = uuid::Uuid::new_v4().to_string();
+    let headers = mutable_headers(&response)?;
+    headers.set("cache-control", "private, no-store")?;
+    Ok(
+        Response::from_html(body.replace(IDEMPOTENCY_PLACEHOLDER, &key))?
+            .with_status(response.status_code())
+            .with_headers(headers),
+    )
 }
 
 /// The shopper's own cart: never cached, every figure straight from the origin.
-pub(crate) async fn cart(
-    req: &Request,
-    env: &Env,
-    config: &Config,
-    request_id: &str,
-) -> Result<Response> {
-    let categories = Catalog::open(env).await?.index().await?.categories;
-    let cart = gateway::load_cart(req, config, request_id).await?;
-    html(config, Page::Cart(cart), categories, 200)
+pub(crate) async fn cart(edge: &Edge) -> EdgeResult {
+    let categories = match Catalog::open(&edge.env).await? {
+        Some(catalog) => catalog
+            .index()
+            .await?
+            .map(|i| i.categories)
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let cart = gateway::load_cart(edge).await?;
+    Ok(html(&edge.config, Page::Cart(cart), categories, 200)?)
 }

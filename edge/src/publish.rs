@@ -4,48 +4,64 @@
 //! older than the previous one (kept: KV reads of the pointer lag up to a minute at other locations), a
 //! bounded number of documents per call so a Worker invocation stays within its 1000 KV operations.
 
-use crate::config::Config;
+use crate::context::Edge;
+use crate::error::EdgeResult;
 use crate::http::json_error;
+use crate::policy::publish::{check_batch, presents_token};
+use crate::policy::request::check_body;
 use meridian_domain::api::kv as keys;
-use meridian_domain::publish::{PublishBatch, PublishReceipt, MAX_PUBLISH_BATCH};
+use meridian_domain::publish::{PublishBatch, PublishReceipt};
 use meridian_domain::CatalogIndex;
-use worker::{kv::KvStore, Env, Request, Response, Result};
+use worker::{kv::KvStore, Response, Result};
 
-/// Batches are bounded so a bad publish cannot exhaust the worker's memory.
+/// Batches are bounded so a bad publish cannot exhaust the worker's memory (checked before reading).
 const MAX_BODY: usize = 20 * 1024 * 1024;
 /// KV deletes (and list pages) one committing call may spend on pruning: with a full batch (400 puts)
 /// and its few reads and writes, well under 1000 operations.
 const PRUNE_BUDGET: usize = 500;
 
-pub(crate) async fn publish(mut req: Request, env: &Env, config: &Config) -> Result<Response> {
-    let Some(token) = &config.publish_token else {
-        return json_error(
-            503,
-            "disabled",
-            "Publishing is disabled: PUBLISH_TOKEN is not set.",
-        );
+pub(crate) async fn publish(edge: &mut Edge) -> EdgeResult {
+    let Some(token) = &edge.config.publish_token else {
+        let message =
+            "Publishing is disabled: PUBLISH_TOKEN is unset or too short (see the worker log).";
+        return Ok(json_error(503, "disabled", message)?);
     };
-    let presented = req.headers().get("authorization")?.unwrap_or_default();
-    if !constant_time_eq(presented.as_bytes(), format!("Bearer {token}").as_bytes()) {
-        return json_error(401, "unauthorized", "A valid publish token is required.");
+    let presented = edge.header("authorization").unwrap_or_default();
+    if !presents_token(&presented, token) {
+        return Ok(json_error(
+            401,
+            "unauthorized",
+            "A valid publish token is required.",
+        )?);
     }
-    let body = req.bytes().await?;
-    if body.len() > MAX_BODY {
-        return json_error(413, "too_large", "The batch is too large.");
+    let (length, media) = (edge.header("content-length"), edge.header("content-type"));
+    if let Err(refusal) = check_body(
+        length.as_deref(),
+        media.as_deref(),
+        "application/json",
+        MAX_BODY,
+    ) {
+        return Ok(json_error(refusal.status(), "bad_body", refusal.message())?);
     }
+    let body = edge.req.bytes().await?;
     let batch: PublishBatch = match serde_json::from_slice(&body) {
         Ok(b) => b,
-        Err(e) => return json_error(422, "unprocessable", &format!("Not a publish batch: {e}")),
+        Err(e) => {
+            return Ok(json_error(
+                422,
+                "unprocessable",
+                &format!("Not a publish batch: {e}"),
+            )?)
+        }
     };
-    if batch.version.is_empty() || !batch.version.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        let message = "The version must be non-empty and alphanumeric.";
-        return json_error(422, "unprocessable", message);
+    if let Err((status, message)) = check_batch(&batch) {
+        return Ok(json_error(status, "unprocessable", &message)?);
     }
-    if batch.products.len() > MAX_PUBLISH_BATCH {
-        let message = format!("At most {MAX_PUBLISH_BATCH} products per publish call.");
-        return json_error(413, "too_large", &message);
-    }
-    let kv = env.kv("CATALOG")?;
+    Ok(store(&edge.env.kv("CATALOG")?, &batch).await?)
+}
+
+/// Writes the batch's documents and, on the last batch, commits the version.
+async fn store(kv: &KvStore, batch: &PublishBatch) -> Result<Response> {
     let version = batch.version.as_str();
     for product in &batch.products {
         kv.put(&keys::product(version, &product.slug), product)?
@@ -55,7 +71,7 @@ pub(crate) async fn publish(mut req: Request, env: &Env, config: &Config) -> Res
     let mut documents = batch.products.len();
     let mut pruned = 0;
     if let Some(index) = &batch.index {
-        pruned = commit(&kv, version, index).await?;
+        pruned = commit(kv, version, index).await?;
         documents += 1;
     }
     Response::from_json(&PublishReceipt {
@@ -121,8 +137,4 @@ async fn prune_version(kv: &KvStore, version: &str, budget: &mut usize) -> Resul
         cursor = page.cursor;
     }
     Ok((deleted, false))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

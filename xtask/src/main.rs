@@ -52,6 +52,8 @@ fn test() -> Result<()> {
         .env("DATABASE_URL", &env.admin_database_url)
         .env("REDIS_URL", &env.redis_url);
     run(&mut cargo)?;
+    step("unit tests of the app's views and the edge's logic (host)");
+    run(&mut paths::edge_tests())?;
     build::all(&tools)?;
     step("end-to-end tests in chromium (origin, jobs, supplier stand-in, wrangler dev)");
     let stack = stack::Stack::start(&env, stack::Mode::Test)?;
@@ -115,7 +117,9 @@ fn lint() -> Result<()> {
             "-p",
             "meridian-app",
             "--features",
-            "ssr",
+            "meridian-app/ssr",
+            "-p",
+            "meridian-edge",
             "--all-targets",
         ])
         .args(deny))?;

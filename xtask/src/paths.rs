@@ -33,9 +33,10 @@ pub(crate) fn cargo() -> Command {
     cmd
 }
 
-/// `cargo test` over the host crates (the edge is wasm-only; xtask tests itself by running). The stack
-/// builds its binaries with this same command plus `--no-run`: the same package selection resolves the
-/// same dependency features, so the test run and the stack share one build instead of compiling twice.
+/// `cargo test` over the native crates (the edge and the app views run in [`edge_tests`]; xtask tests
+/// itself by running). The stack builds its binaries with this same command plus `--no-run`: the same
+/// package selection resolves the same dependency features, so the test run and the stack share one
+/// build instead of compiling twice.
 pub(crate) fn host_tests() -> Command {
     let mut cmd = cargo();
     cmd.args([
@@ -45,6 +46,24 @@ pub(crate) fn host_tests() -> Command {
         "meridian-edge",
         "--exclude",
         "meridian-xtask",
+    ]);
+    cmd
+}
+
+/// The unit tests of the storefront's view and edge logic on the host: the app with its `ssr` views and
+/// the worker's library (its pure `policy` modules and the domain it uses; nothing there calls into JS).
+/// Separate from [`host_tests`] so the worker's dependencies don't change the native services' build.
+pub(crate) fn edge_tests() -> Command {
+    let mut cmd = cargo();
+    cmd.args([
+        "test",
+        "-p",
+        "meridian-app",
+        "--features",
+        "meridian-app/ssr",
+        "-p",
+        "meridian-edge",
+        "--lib",
     ]);
     cmd
 }

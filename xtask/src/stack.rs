@@ -32,6 +32,9 @@ pub(crate) struct Stack {
     pub(crate) logs: PathBuf,
     /// The token `wrangler dev` accepts on the publish endpoint (random per stack).
     publish_token: String,
+    /// The credential the edge presents to the origin (random per stack); the origin refuses calls
+    /// without it.
+    origin_secret: String,
     database_url: String,
 }
 
@@ -67,6 +70,7 @@ impl Stack {
         let scratch_db =
             (mode == Mode::Test).then(|| (services.admin_database_url.clone(), db_name.clone()));
         let token = random_token()?;
+        let origin_secret = random_token()?;
         let mut stack = Self {
             children: Vec::new(),
             scratch_db,
@@ -74,6 +78,7 @@ impl Stack {
             origin_port,
             logs,
             publish_token: token.clone(),
+            origin_secret: origin_secret.clone(),
             database_url: database_url.clone(),
         };
 
@@ -87,7 +92,8 @@ impl Stack {
         origin
             .arg("serve")
             .env("DATABASE_URL", &database_url)
-            .env("ORIGIN_LISTEN", format!("127.0.0.1:{origin_port}"));
+            .env("ORIGIN_LISTEN", format!("127.0.0.1:{origin_port}"))
+            .env("ORIGIN_SECRET", &origin_secret);
         stack.spawn("origin", origin)?;
         let mut supplier = Command::new(bin("jobs"));
         supplier.args([
@@ -115,9 +121,10 @@ impl Stack {
             "--var",
             &format!("ORIGIN_URL:http://127.0.0.1:{origin_port}"),
         ]);
-        // The secret goes in a file only we can read, not on a command line anyone's `ps` shows.
+        // Secrets go in a file only we can read, not on a command line anyone's `ps` shows.
         let secrets = stack.logs.join("secrets.env");
-        write_private(&secrets, &format!("PUBLISH_TOKEN={token}\n"))?;
+        let contents = format!("PUBLISH_TOKEN={token}\nORIGIN_SECRET={origin_secret}\n");
+        write_private(&secrets, &contents)?;
         wrangler.arg("--env-file").arg(&secrets);
         wrangler
             .arg("--persist-to")
@@ -164,6 +171,7 @@ impl Stack {
             .env("ORIGIN_URL", self.origin_url())
             .env("ORIGIN_LOG", self.logs.join("origin.log"))
             .env("PUBLISH_TOKEN", &self.publish_token)
+            .env("ORIGIN_SECRET", &self.origin_secret)
             .env("DATABASE_URL", &self.database_url);
         node
     }

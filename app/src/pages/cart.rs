@@ -1,7 +1,7 @@
 //! The cart page. Rendered per shopper and never cached; every figure comes from the origin.
 
-use crate::format::product_href;
 use leptos::prelude::*;
+use meridian_domain::routes::{self, product as product_href};
 use meridian_domain::{Cart, UnavailableLine};
 
 #[component]
@@ -15,7 +15,7 @@ pub(crate) fn CartView(cart: Option<Cart>) -> impl IntoView {
             <h1>"Your cart"</h1>
             <p class="empty">"Your cart is empty."</p>
             <Unavailable lines=unavailable/>
-            <p><a href="/">"Continue shopping"</a></p>
+            <p><a href=routes::HOME>"Continue shopping"</a></p>
         }
         .into_any();
     };
@@ -50,7 +50,7 @@ pub(crate) fn CartView(cart: Option<Cart>) -> impl IntoView {
     .into_any()
 }
 
-fn subtotal_label(items: u32) -> String {
+pub(super) fn subtotal_label(items: u32) -> String {
     match items {
         1 => "Subtotal (1 item)".to_owned(),
         n => format!("Subtotal ({n} items)"),

@@ -1,7 +1,8 @@
 //! Home and category pages: product grids from the published catalog index.
 
-use crate::format::{category_href, price_from, product_href};
+use crate::format::price_from;
 use leptos::prelude::*;
+use meridian_domain::routes::{category as category_href, product as product_href};
 use meridian_domain::{CatalogIndex, Category, ProductCard};
 
 /// How many products each category shows on the home page before "See all".

@@ -38,7 +38,7 @@ impl Page {
 
     pub fn description(&self) -> String {
         match self {
-            Self::Product(p) => p.description.chars().take(160).collect(),
+            Self::Product(p) => crate::format::summary(&p.description, 160),
             Self::Category { category, .. } => format!("{} at Meridian", category.name),
             _ => "Meridian: well-made everyday goods.".to_owned(),
         }
@@ -61,10 +61,13 @@ impl Page {
                 <section class="problem">
                     <h1>{title}</h1>
                     <p>{message}</p>
-                    <p><a href="/">"Back to the shop"</a></p>
+                    <p><a href=meridian_domain::routes::HOME>"Back to the shop"</a></p>
                 </section>
             }
             .into_any(),
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,143 @@
+//! Every path the shopper's browser, the island and the publish job use, defined once: the builders that
+//! make links and the matcher the edge routes with. (The origin's own paths stay in `api::origin`.)
+//!
+//! Adding a page means one builder, one `Route` variant and one match arm here; the compiler then points
+//! at the edge handler that is missing.
+
+pub const HOME: &str = "/";
+pub const CART: &str = "/cart";
+/// The add-to-cart form's target when JavaScript is off.
+pub const CART_ADD: &str = "/cart/add";
+/// The island's add to cart (JSON).
+pub const API_CART_LINES: &str = "/api/cart/lines";
+/// The shopper's cart as JSON.
+pub const API_CART: &str = "/api/cart";
+pub const API_CATEGORIES: &str = "/api/catalog/categories";
+pub const API_PRODUCTS: &str = "/api/catalog/products";
+/// Where product-sync publishes the catalog snapshot.
+pub const PUBLISH: &str = "/_meridian/publish";
+
+/// Longest slug the matcher accepts; anything longer is a 404 without a lookup.
+pub const MAX_SLUG_LEN: usize = 200;
+
+pub fn product(slug: &str) -> String {
+    format!("/p/{slug}")
+}
+
+pub fn category(slug: &str) -> String {
+    format!("/c/{slug}")
+}
+
+pub fn api_product(slug: &str) -> String {
+    format!("{API_PRODUCTS}/{slug}")
+}
+
+/// What a request asks for. Slugs are already checked to have the catalog's shape
+/// (`^[a-z0-9]+(-[a-z0-9]+)*$`), so a malformed one never costs a KV read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Home,
+    Category(String),
+    Product(String),
+    Cart,
+    CartAdd,
+    ApiCartLines,
+    ApiCart,
+    ApiCategories,
+    ApiProducts,
+    ApiProduct(String),
+    Publish,
+    /// A known page or API path written with a trailing slash: answer 301 to this canonical path.
+    Canonical(String),
+    /// Nothing under `/api/` matched: a JSON 404.
+    ApiNotFound,
+    NotFound,
+}
+
+impl Route {
+    /// The route's pattern, for logs: it names the route without the ids or slugs in the path.
+    pub fn pattern(&self) -> &'static str {
+        match self {
+            Self::Home => HOME,
+            Self::Category(_) => "/c/{slug}",
+            Self::Product(_) => "/p/{slug}",
+            Self::Cart => CART,
+            Self::CartAdd => CART_ADD,
+            Self::ApiCartLines => API_CART_LINES,
+            Self::ApiCart => API_CART,
+            Self::ApiCategories => API_CATEGORIES,
+            Self::ApiProducts => API_PRODUCTS,
+            Self::ApiProduct(_) => "/api/catalog/products/{slug}",
+            Self::Publish => PUBLISH,
+            Self::Canonical(_) => "(trailing slash)",
+            Self::ApiNotFound => "/api/(unknown)",
+            Self::NotFound => "(unknown)",
+        }
+    }
+
+    /// JSON errors for API routes, HTML pages for the rest.
+    pub fn is_api(&self) -> bool {
+        matches!(
+            self,
+            Self::ApiCartLines
+                | Self::ApiCart
+                | Self::ApiCategories
+                | Self::ApiProducts
+                | Self::ApiProduct(_)
+                | Self::Publish
+                | Self::ApiNotFound
+        )
+    }
+}
+
+/// The route for `method` (upper case, as HTTP sends it) and `path` (without the query).
+pub fn match_route(method: &str, path: &str) -> Route {
+    let read = matches!(method, "GET" | "HEAD");
+    if read && path.len() > 1 && path.ends_with('/') {
+        let trimmed = path.trim_end_matches('/');
+        let canonical = if trimmed.is_empty() { HOME } else { trimmed };
+        return match match_route(method, canonical) {
+            Route::NotFound | Route::ApiNotFound | Route::Canonical(_) => not_found(path),
+            _ => Route::Canonical(canonical.to_owned()),
+        };
+    }
+    let segments: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
+    match (read, method, segments.as_slice()) {
+        (true, _, [""]) => Route::Home,
+        (true, _, ["c", slug]) if is_slug(slug) => Route::Category((*slug).to_owned()),
+        (true, _, ["p", slug]) if is_slug(slug) => Route::Product((*slug).to_owned()),
+        (true, _, ["cart"]) => Route::Cart,
+        (true, _, ["api", "cart"]) => Route::ApiCart,
+        (true, _, ["api", "catalog", "categories"]) => Route::ApiCategories,
+        (true, _, ["api", "catalog", "products"]) => Route::ApiProducts,
+        (true, _, ["api", "catalog", "products", slug]) if is_slug(slug) => {
+            Route::ApiProduct((*slug).to_owned())
+        }
+        (_, "POST", ["cart", "add"]) => Route::CartAdd,
+        (_, "POST", ["api", "cart", "lines"]) => Route::ApiCartLines,
+        (_, "POST", ["_meridian", "publish"]) => Route::Publish,
+        _ => not_found(path),
+    }
+}
+
+fn not_found(path: &str) -> Route {
+    if path.starts_with("/api/") {
+        Route::ApiNotFound
+    } else {
+        Route::NotFound
+    }
+}
+
+/// The catalog's slug shape: lowercase ASCII letters and digits in groups joined by single hyphens.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_SLUG_LEN
+        && s.split('-').all(|g| {
+            !g.is_empty()
+                && g.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,120 @@
+//! `Edge`: everything one request needs (the request, bindings, configuration, ids, the route), so each
+//! handler takes one argument and a new route never adds a parameter to all the others.
+
+use crate::config::Config;
+use crate::error::{EdgeError, EdgeResult};
+use crate::http;
+use crate::policy::{cookie, request};
+use meridian_domain::api::{CLIENT_REQUEST_ID_HEADER, REQUEST_ID_HEADER};
+use meridian_domain::routes::{match_route, Route};
+use meridian_domain::Category;
+use worker::{Context, Env, Request, Response, Result};
+
+pub(crate) struct Edge {
+    pub(crate) req: Request,
+    pub(crate) env: Env,
+    /// Work that may finish after the response (cache writes).
+    pub(crate) ctx: Context,
+    pub(crate) config: Config,
+    pub(crate) route: Route,
+    /// Minted here for every request; the only id we send on and answer with.
+    pub(crate) request_id: String,
+    /// The id the client sent, if well formed: logged and passed to the origin as the client's, never ours.
+    pub(crate) client_request_id: Option<String>,
+}
+
+impl Edge {
+    pub(crate) fn new(req: Request, env: Env, ctx: Context) -> Self {
+        let config = Config::from_env(&env);
+        let route = match_route(req.method().as_ref(), &req.path());
+        let sent = req.headers().get(REQUEST_ID_HEADER).ok().flatten();
+        let client_request_id = request::client_request_id(sent.as_deref()).map(str::to_owned);
+        Self {
+            req,
+            env,
+            ctx,
+            config,
+            route,
+            request_id: uuid::Uuid::new_v4().to_string(),
+            client_request_id,
+        }
+    }
+
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
+        self.req.headers().get(name).ok().flatten()
+    }
+
+    /// `scheme://host[:port]` of this request, as a browser's `Origin` header would spell it.
+    pub(crate) fn own_origin(&self) -> Result<String> {
+        Ok(self.req.url()?.origin().ascii_serialization())
+    }
+
+    /// The cart cookie's name for this request (see `policy::cookie::cart_cookie_name`).
+    pub(crate) fn cart_cookie_name(&self) -> Result<&'static str> {
+        let url = self.req.url()?;
+        Ok(cookie::cart_cookie_name(
+            url.scheme(),
+            url.host_str().unwrap_or_default(),
+        ))
+    }
+
+    /// The cart id from the shopper's cookie, if it is a well-formed id.
+    pub(crate) fn cart_id(&self) -> Result<Option<String>> {
+        let name = self.cart_cookie_name()?;
+        let header = self.header("cookie").unwrap_or_default();
+        Ok(cookie::cookie_value(&header, name)
+            .filter(|id| uuid::Uuid::parse_str(id).is_ok())
+            .map(str::to_owned))
+    }
+
+    /// Whether a write comes from our own pages (see `policy::request::is_same_origin_write`).
+    pub(crate) fn is_same_origin_write(&self) -> Result<bool> {
+        Ok(request::is_same_origin_write(
+            self.header("sec-fetch-site").as_deref(),
+            self.header("origin").as_deref(),
+            &self.own_origin()?,
+        ))
+    }
+
+    /// The client id, for the origin's logs.
+    pub(crate) fn client_id_header(&self) -> Option<(&'static str, &str)> {
+        let id = self.client_request_id.as_deref()?;
+        Some((CLIENT_REQUEST_ID_HEADER, id))
+    }
+
+    /// A refusal in the route's language: JSON for API routes, an HTML page otherwise. Fixed text only.
+    pub(crate) fn refuse(&self, status: u16, code: &str, title: &str, message: &str) -> EdgeResult {
+        if self.route.is_api() {
+            return Ok(http::json_error(status, code, message)?);
+        }
+        Ok(http::problem_page(
+            &self.config,
+            status,
+            title,
+            message,
+            Vec::<Category>::new(),
+        )?)
+    }
+
+    /// The response for a failed request, logged with what may be logged (never the path: it can hold a
+    /// cart id).
+    pub(crate) fn failure(&self, err: &EdgeError) -> Result<Response> {
+        worker::console_error!(
+            "request {} {} {} failed (client id {}): {err}",
+            self.request_id,
+            self.req.method().as_ref(),
+            self.route.pattern(),
+            self.client_request_id.as_deref().unwrap_or("-"),
+        );
+        let (status, code, message) = err.public();
+        let title = if status == 503 {
+            "Please come back soon"
+        } else {
+            "Something went wrong"
+        };
+        if self.route.is_api() {
+            return http::json_error(status, code, message);
+        }
+        http::problem_page(&self.config, status, title, message, Vec::new())
+    }
+}

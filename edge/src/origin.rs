@@ -1,0 +1,126 @@
+//! Calls to the origin: every one carries our credential, our request id (and the client's, apart), and
+//! waits at most `EDGE_ORIGIN_TIMEOUT_SECS`, longer than the origin's own deadline, so the edge never gives
+//! up on a write the origin may still apply.
+
+use crate::context::Edge;
+use crate::error::{EdgeError, EdgeResult, CART_OFF};
+use crate::policy::settings::OriginLink;
+use futures_util::future::Either;
+use meridian_domain::api::{
+    EDGE_ORIGIN_TIMEOUT_SECS, IDEMPOTENCY_HEADER, ORIGIN_AUTH_HEADER, REQUEST_ID_HEADER,
+};
+use std::time::Duration;
+use wasm_bindgen::JsValue;
+use worker::{Fetch, Headers, Method, Request, RequestInit, Response};
+
+/// The origin's status and body text.
+pub(crate) struct OriginReply {
+    pub(crate) status: u16,
+    pub(crate) body: String,
+}
+
+/// One origin call. `what` names it in logs; the path is never logged (it can hold a cart id).
+pub(crate) struct Call<'a> {
+    pub(crate) what: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path: &'a str,
+    pub(crate) body: Option<&'a str>,
+    pub(crate) idempotency_key: Option<&'a str>,
+}
+
+/// Why one attempt failed.
+enum Attempt {
+    /// The connection failed before an answer: safe to try once more (see `call_origin`).
+    Transport(String),
+    /// No answer within the deadline: the origin may still be working, so no second attempt.
+    Timeout,
+}
+
+impl Edge {
+    /// Calls the origin. A transport failure is retried once: workerd reuses pooled connections the origin
+    /// may have closed ("Network connection lost"), and a second attempt is safe because every write
+    /// carries its idempotency key and reads change nothing.
+    pub(crate) async fn call_origin(&self, call: Call<'_>) -> EdgeResult<OriginReply> {
+        let link = self
+            .config
+            .origin
+            .as_ref()
+            .map_err(|reason| EdgeError::Unavailable {
+                reason: reason.clone(),
+                message: CART_OFF,
+            })?;
+        let mut outcome = self.attempt(&call, link).await?;
+        if let Err(Attempt::Transport(first)) = &outcome {
+            let id = &self.request_id;
+            worker::console_warn!(
+                "request {id}: origin call {} failed once ({first}); retrying",
+                call.what
+            );
+            outcome = self.attempt(&call, link).await?;
+        }
+        let mut response = outcome.map_err(|failure| match failure {
+            Attempt::Transport(text) => {
+                EdgeError::BadGateway(format!("origin call {} failed: {text}", call.what))
+            }
+            Attempt::Timeout => EdgeError::BadGateway(format!(
+                "origin did not answer {} in {EDGE_ORIGIN_TIMEOUT_SECS}s",
+                call.what
+            )),
+        })?;
+        let body = response.text().await.map_err(|e| {
+            EdgeError::BadGateway(format!(
+                "origin call {} failed: {}",
+                call.what,
+                redact(&call, &e)
+            ))
+        })?;
+        Ok(OriginReply {
+            status: response.status_code(),
+            body,
+        })
+    }
+
+    /// One request to the origin, bounded by `EDGE_ORIGIN_TIMEOUT_SECS`.
+    async fn attempt(
+        &self,
+        call: &Call<'_>,
+        link: &OriginLink,
+    ) -> EdgeResult<Result<Response, Attempt>> {
+        let fetch = Fetch::Request(self.origin_request(call, link)?);
+        let fetch = std::pin::pin!(fetch.send());
+        let timeout = Duration::from_secs(EDGE_ORIGIN_TIMEOUT_SECS);
+        let timeout = std::pin::pin!(worker::Delay::from(timeout));
+        Ok(match futures_util::future::select(fetch, timeout).await {
+            Either::Left((Ok(response), _)) => Ok(response),
+            Either::Left((Err(err), _)) => Err(Attempt::Transport(redact(call, &err))),
+            // The write may still land; the shopper's retry carries the same key, so it lands once.
+            Either::Right(_) => Err(Attempt::Timeout),
+        })
+    }
+
+    /// The request for `call`: our credential, our request id, the client's apart, the key, the body.
+    fn origin_request(&self, call: &Call<'_>, link: &OriginLink) -> worker::Result<Request> {
+        let headers = Headers::new();
+        headers.set(ORIGIN_AUTH_HEADER, &link.secret)?;
+        headers.set(REQUEST_ID_HEADER, &self.request_id)?;
+        if let Some((name, id)) = self.client_id_header() {
+            headers.set(name, id)?;
+        }
+        headers.set("accept", "application/json")?;
+        if let Some(key) = call.idempotency_key {
+            headers.set(IDEMPOTENCY_HEADER, key)?;
+        }
+        let mut init = RequestInit::new();
+        if let Some(body) = call.body {
+            headers.set("content-type", "application/json")?;
+            init.with_body(Some(JsValue::from_str(body)));
+        }
+        init.with_method(call.method.clone()).with_headers(headers);
+        Request::new_with_init(&format!("{}{}", link.url, call.path), &init)
+    }
+}
+
+/// An error's text without the call's path (runtime errors may quote the URL, and paths hold cart ids).
+fn redact(call: &Call<'_>, err: &worker::Error) -> String {
+    err.to_string().replace(call.path, "{path}")
+}

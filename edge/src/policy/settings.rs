@@ -1,0 +1,112 @@
+//! Validating the worker's configuration (wrangler `[vars]` and secrets). A bad value is never silently
+//! replaced: each problem becomes a line the worker logs as an error, and the feature it concerns is off.
+
+use super::cookie::is_loopback;
+use meridian_domain::api::MIN_SECRET_LEN;
+
+/// Page lifetime in the edge cache when `PAGE_TTL_SECONDS` is unset (or invalid, which is logged).
+pub(crate) const DEFAULT_PAGE_TTL: u32 = 300;
+
+/// The configuration as wrangler hands it over: every value optional and unchecked.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RawSettings {
+    pub(crate) origin_url: Option<String>,
+    pub(crate) origin_secret: Option<String>,
+    pub(crate) publish_token: Option<String>,
+    pub(crate) page_ttl: Option<String>,
+}
+
+/// Where the origin is and the credential it requires from us.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OriginLink {
+    /// Base URL without a trailing slash.
+    pub(crate) url: String,
+    pub(crate) secret: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    /// The origin, or why cart calls are off (they answer 503).
+    pub(crate) origin: Result<OriginLink, String>,
+    /// `None`: publishing is off (unset, or refused as too short: see `problems`).
+    pub(crate) publish_token: Option<String>,
+    pub(crate) page_ttl: u32,
+    /// Misconfiguration to log as errors.
+    pub(crate) problems: Vec<String>,
+}
+
+impl Settings {
+    pub(crate) fn validate(raw: RawSettings) -> Self {
+        let mut problems = Vec::new();
+        let origin = origin_link(raw.origin_url.as_deref(), raw.origin_secret.as_deref());
+        if let Err(problem) = &origin {
+            problems.push(problem.clone());
+        }
+        let publish_token = raw.publish_token.filter(|t| !t.is_empty()).and_then(|t| {
+            if t.len() >= MIN_SECRET_LEN {
+                return Some(t);
+            }
+            problems.push(format!(
+                "PUBLISH_TOKEN is shorter than {MIN_SECRET_LEN} bytes: publishing is disabled"
+            ));
+            None
+        });
+        let page_ttl = match raw.page_ttl.as_deref().map(|v| v.trim().parse::<u32>()) {
+            None => DEFAULT_PAGE_TTL,
+            Some(Ok(ttl)) if ttl > 0 => ttl,
+            Some(_) => {
+                problems.push(format!(
+                    "PAGE_TTL_SECONDS must be a positive whole number; using {DEFAULT_PAGE_TTL}"
+                ));
+                DEFAULT_PAGE_TTL
+            }
+        };
+        Self {
+            origin,
+            publish_token,
+            page_ttl,
+            problems,
+        }
+    }
+}
+
+fn origin_link(url: Option<&str>, secret: Option<&str>) -> Result<OriginLink, String> {
+    let url = url
+        .map(|u| u.trim().trim_end_matches('/'))
+        .filter(|u| !u.is_empty());
+    let url = url.ok_or("ORIGIN_URL is not set: cart calls are disabled")?;
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| format!("ORIGIN_URL {url:?} is not a URL: cart calls are disabled"))?;
+    let local_http = scheme == "http" && is_loopback(host_of(rest));
+    if !(scheme.eq_ignore_ascii_case("https") || local_http) {
+        return Err(format!(
+            "ORIGIN_URL must use https (plain http only to a loopback host), got {url:?}: cart calls are disabled"
+        ));
+    }
+    let secret = secret.filter(|s| !s.is_empty()).ok_or(
+        "ORIGIN_SECRET is not set: cart calls are disabled (the origin refuses calls without it)",
+    )?;
+    if secret.len() < MIN_SECRET_LEN {
+        return Err(format!(
+            "ORIGIN_SECRET is shorter than {MIN_SECRET_LEN} bytes: cart calls are disabled"
+        ));
+    }
+    Ok(OriginLink {
+        url: url.to_owned(),
+        secret: secret.to_owned(),
+    })
+}
+
+/// The host of `authority/path…` (after the scheme), without user info or port.
+fn host_of(rest: &str) -> &str {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host_port.starts_with('[') {
+        return host_port.split_inclusive(']').next().unwrap_or_default();
+    }
+    host_port.split(':').next().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

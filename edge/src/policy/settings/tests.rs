@@ -1,0 +1,103 @@
+//! Every way the worker's configuration can be wrong, and what each turns off.
+
+use super::*;
+
+const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+fn raw(url: &str, secret: Option<&str>) -> RawSettings {
+    RawSettings {
+        origin_url: Some(url.to_owned()),
+        origin_secret: secret.map(str::to_owned),
+        publish_token: Some(SECRET.to_owned()),
+        page_ttl: None,
+    }
+}
+
+#[test]
+fn a_good_configuration_has_no_problems() {
+    let s = Settings::validate(raw("https://origin.example/", Some(SECRET)));
+    let link = s.origin.unwrap();
+    assert_eq!(link.url, "https://origin.example");
+    assert_eq!(link.secret, SECRET);
+    assert_eq!(s.publish_token.as_deref(), Some(SECRET));
+    assert_eq!(s.page_ttl, DEFAULT_PAGE_TTL);
+    assert!(s.problems.is_empty());
+}
+
+#[test]
+fn plain_http_is_for_loopback_only() {
+    for ok in [
+        "http://127.0.0.1:8081",
+        "http://localhost:8081/",
+        "http://[::1]:8081",
+        "HTTPS://o.example",
+    ] {
+        assert!(
+            Settings::validate(raw(ok, Some(SECRET))).origin.is_ok(),
+            "{ok}"
+        );
+    }
+    for bad in [
+        "http://origin.example",
+        "http://127.0.0.1.evil.example",
+        "http://user@10.0.0.1",
+        "ftp://x",
+        "origin",
+    ] {
+        let s = Settings::validate(raw(bad, Some(SECRET)));
+        assert!(s.origin.is_err(), "{bad}");
+        assert_eq!(s.problems.len(), 1);
+    }
+}
+
+#[test]
+fn a_missing_or_short_origin_secret_turns_cart_calls_off() {
+    let missing = Settings::validate(raw("https://o.example", None));
+    assert!(missing
+        .origin
+        .unwrap_err()
+        .contains("ORIGIN_SECRET is not set"));
+    let short = Settings::validate(raw("https://o.example", Some("short")));
+    assert!(short.origin.unwrap_err().contains("shorter than 32"));
+    let unset_url = Settings::validate(RawSettings {
+        origin_secret: Some(SECRET.into()),
+        ..Default::default()
+    });
+    assert!(unset_url
+        .origin
+        .unwrap_err()
+        .contains("ORIGIN_URL is not set"));
+}
+
+#[test]
+fn a_short_publish_token_disables_publishing_loudly() {
+    let mut r = raw("https://o.example", Some(SECRET));
+    r.publish_token = Some("change-me".into());
+    let s = Settings::validate(r);
+    assert_eq!(s.publish_token, None);
+    assert!(s.problems[0].contains("PUBLISH_TOKEN"));
+    let mut unset = raw("https://o.example", Some(SECRET));
+    unset.publish_token = None;
+    let s = Settings::validate(unset);
+    assert_eq!(
+        (s.publish_token, s.problems.len()),
+        (None, 0),
+        "unset is a choice, not a problem"
+    );
+}
+
+#[test]
+fn a_bad_page_ttl_is_reported_not_silently_replaced() {
+    for (value, ttl, problems) in [
+        ("60", 60, 0),
+        (" 120 ", 120, 0),
+        ("5m", 300, 1),
+        ("0", 300, 1),
+        ("-1", 300, 1),
+    ] {
+        let mut r = raw("https://o.example", Some(SECRET));
+        r.page_ttl = Some(value.into());
+        let s = Settings::validate(r);
+        assert_eq!((s.page_ttl, s.problems.len()), (ttl, problems), "{value}");
+    }
+}

@@ -12,6 +12,7 @@ if (!ORIGIN) throw new Error('ORIGIN_URL is set by cargo xtask bench');
 const product = feed.find((p) => p.variants.some((v) => v.available));
 const sku = product.variants.find((v) => v.available).sku;
 const run = Date.now();
+const freshRender = { 'x-meridian-render': 'fresh', authorization: `Bearer ${process.env.PUBLISH_TOKEN}` };
 
 async function ok(response, what, status = 200) {
   const body = await response.arrayBuffer();
@@ -26,6 +27,8 @@ const scenarios = [
   ['edge: product page, cache hit', () => fetch(`${BASE}/p/${product.handle}`)],
   // A random query string no longer makes a new cache key: this is a hit now.
   ['edge: product page, random query string (same key: hit)', (i) => fetch(`${BASE}/p/${product.handle}?bench=${run}-${i}`)],
+  // The same page rendered from KV every time: the publish-token holder may skip the cache lookup.
+  ['edge: product page, cache miss (render from KV)', () => fetch(`${BASE}/p/${product.handle}`, { headers: freshRender })],
   // Each unknown slug is a miss: one KV read and a (404) render, then cached for a minute.
   ['edge: unknown product, cache miss (KV + render of a 404)', (i) => fetch(`${BASE}/p/no-such-${run}-${i + 20}`), 404],
   ['edge: catalog API, product (KV, cached)', () => fetch(`${BASE}/api/catalog/products/${product.handle}`)],

@@ -97,6 +97,18 @@ test('junk query strings share the page cache entry; a trailing slash redirects'
   assert.equal(pastTheEnd.headers.get('x-meridian-cache'), 'miss');
 });
 
+test('only the publish-token holder can ask for a fresh render; anyone else gets the cached page', async () => {
+  const url = `${BASE}/p/${product.handle}`;
+  await fetch(url);
+  const stranger = await fetch(url, { headers: { 'x-meridian-render': 'fresh', authorization: 'Bearer guess' } });
+  assert.equal(stranger.headers.get('x-meridian-cache'), 'hit');
+  const token = process.env.PUBLISH_TOKEN;
+  assert.ok(token, 'PUBLISH_TOKEN is set by cargo xtask test');
+  const operator = await fetch(url, { headers: { 'x-meridian-render': 'fresh', authorization: `Bearer ${token}` } });
+  assert.equal(operator.status, 200);
+  assert.equal(operator.headers.get('x-meridian-cache'), 'miss');
+});
+
 test('an unknown product is a 404 twice, the second from the cache', async () => {
   const slug = `no-such-product-${Date.now()}`;
   const first = await fetch(`${BASE}/p/${slug}`);

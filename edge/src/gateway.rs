@@ -57,18 +57,7 @@ async fn forward_line(edge: &Edge, line: &AddLine, key: &str) -> EdgeResult<Adde
         .map_err(|_| EdgeError::BadGateway("origin sent an unreadable cart".into()))?;
     let id = cart.id.to_string();
     let new_cookie = Some(set_cart_cookie(edge.cart_cookie_name()?, &id));
-    // Transitional, until the origin of issue 5 is merged: an origin that still ignores the create body
-    // answers with an empty cart, so the line goes in with the same key. The contract makes this dead code.
-    if cart.lines.is_empty() && cart.unavailable.is_empty() {
-        let reply = edge
-            .call_origin(post("add line", &paths::cart_lines(&id), &body, key))
-            .await?;
-        return Ok(Added {
-            status: reply.status,
-            body: reply.body,
-            new_cookie,
-        });
-    }
+    // The cart was created holding the line: to the caller this is a successful add (200).
     Ok(Added {
         status: 200,
         body: created.body,

@@ -3,7 +3,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
-use crate::idempotency::{claim, respond, IdempotencyKey};
+use crate::idempotency::{claim, replay, respond, IdempotencyKey};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -14,6 +14,7 @@ use axum::Router;
 use meridian_domain::api::origin as paths;
 use meridian_domain::{AddLine, Cart};
 use meridian_store::carts::{self, CartError};
+use meridian_store::idempotency::ClaimError;
 use uuid::Uuid;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -31,10 +32,9 @@ async fn create_cart(
     body: Bytes,
 ) -> ApiResult<Response> {
     let line: Option<AddLine> = optional_json(&body)?;
-    let fingerprint = format!("POST {} {}", paths::CARTS, describe(line.as_ref()));
     let mut tx = state.db.write().begin().await?;
-    if let Some(replay) = claim(&mut tx, &key, &fingerprint).await? {
-        return Ok(replay);
+    if let Some(first) = claim(&mut tx, &key, &fingerprint(line.as_ref())).await? {
+        return Ok(replay(first, StatusCode::CREATED));
     }
     let id = carts::create(&mut tx).await?;
     if let Some(line) = &line {
@@ -61,14 +61,14 @@ async fn add_line(
     key: IdempotencyKey,
     Json(line): Json<AddLine>,
 ) -> ApiResult<Response> {
-    let fingerprint = format!(
-        "POST {} {}",
-        paths::cart_lines(&id.to_string()),
-        describe(Some(&line))
-    );
     let mut tx = state.db.write().begin().await?;
-    if let Some(replay) = claim(&mut tx, &key, &fingerprint).await? {
-        return Ok(replay);
+    if let Some(first) = claim(&mut tx, &key, &fingerprint(Some(&line))).await? {
+        // The key may have created this very cart with this line (a form resubmitted once the cookie
+        // arrived): the same write. With any other cart it named another request.
+        if first.body.get("id") != Some(&serde_json::json!(id)) {
+            return Err(ClaimError::Reused.into());
+        }
+        return Ok(replay(first, StatusCode::OK));
     }
     carts::lock(&mut tx, id).await?;
     carts::add_line(&mut tx, id, &line).await?;
@@ -82,10 +82,12 @@ async fn loaded(tx: &mut meridian_store::Tx<'_>, id: Uuid) -> ApiResult<Cart> {
         .ok_or_else(|| CartError::NotFound.into())
 }
 
-/// The request body as part of an idempotency fingerprint (JSON: unambiguous whatever the SKU holds).
-fn describe(line: Option<&AddLine>) -> String {
-    line.and_then(|l| serde_json::to_string(l).ok())
-        .unwrap_or_default()
+/// What a cart write does, for its idempotency key: creating a cart with a line and adding that line to
+/// the cart it created are the same write (which cart is checked on replay). JSON keeps it unambiguous
+/// whatever the SKU holds.
+fn fingerprint(line: Option<&AddLine>) -> String {
+    let body = line.and_then(|l| serde_json::to_string(l).ok());
+    format!("cart add {}", body.unwrap_or_default())
 }
 
 /// An empty body is `None`; anything else must be the JSON of `T` (400 if malformed, 422 if mistyped).

@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use meridian_domain::api::IDEMPOTENCY_HEADER;
-use meridian_store::idempotency::{self, Claim};
+use meridian_store::idempotency::{self, Claim, Recorded};
 use meridian_store::Tx;
 use serde::Serialize;
 
@@ -41,22 +41,25 @@ fn valid(key: &str) -> bool {
     (1..=MAX_KEY_LEN).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
-/// Claims the key (if any) for `fingerprint`; `Some(response)` is the first answer, to send as is.
+/// Claims the key (if any) for `fingerprint`; `Some(first)` is the answer the first request got.
 pub(crate) async fn claim(
     tx: &mut Tx<'_>,
     key: &IdempotencyKey,
     fingerprint: &str,
-) -> ApiResult<Option<Response>> {
+) -> ApiResult<Option<Recorded>> {
     let Some(key) = &key.0 else {
         return Ok(None);
     };
     match idempotency::claim(tx, key, fingerprint).await? {
         Claim::Proceed => Ok(None),
-        Claim::Replay(recorded) => {
-            let status = StatusCode::from_u16(recorded.status).unwrap_or(StatusCode::OK);
-            Ok(Some((status, axum::Json(recorded.body)).into_response()))
-        }
+        Claim::Replay(recorded) => Ok(Some(recorded)),
     }
+}
+
+/// The first answer again, with `status` (a write answered 201 the first time may be retried through a
+/// route that answers 200).
+pub(crate) fn replay(first: Recorded, status: StatusCode) -> Response {
+    (status, axum::Json(first.body)).into_response()
 }
 
 /// Records `body` as the key's answer (if any), commits the write, and answers with it.

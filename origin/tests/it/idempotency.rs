@@ -133,3 +133,29 @@ async fn malformed_keys_are_refused_before_anything_happens(pool: PgPool) {
     let carts = count_carts(&pool).await;
     assert_eq!(carts, 0);
 }
+
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn a_first_add_resubmitted_to_the_cart_it_created_is_the_same_write(pool: PgPool) {
+    let app = seeded(pool).await;
+    let body = json!({"sku": "TOTE", "quantity": 1});
+    let (_, created) = call_with(
+        &app,
+        "POST",
+        "/api/carts",
+        Some(body.clone()),
+        Some("form-1"),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap();
+    // The no-JS form posted again once the cookie arrived: same key, now aimed at that cart.
+    let lines = format!("/api/carts/{id}/lines");
+    let (status, again) = call_with(&app, "POST", &lines, Some(body.clone()), Some("form-1")).await;
+    assert_eq!((status, &again), (StatusCode::OK, &created));
+    let (_, cart) = call(&app, "GET", &format!("/api/carts/{id}"), None).await;
+    assert_eq!(cart["item_count"], 1, "added once");
+    // The same key on somebody else's cart is still another request.
+    let other = new_cart(&app).await;
+    let elsewhere = format!("/api/carts/{other}/lines");
+    let (status, _) = call_with(&app, "POST", &elsewhere, Some(body), Some("form-1")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -110,7 +110,7 @@ fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -138,7 +138,11 @@ mod tests {
     fn respects_each_currencys_minor_units() {
         let parse = |s, c| Money::parse_decimal(s, c).map(|m| m.minor);
         assert_eq!(parse("1500", Currency::JPY), Ok(1500));
-        assert_eq!(parse("1500.00", Currency::JPY), Ok(1500), "Shopify's JPY prices");
+        assert_eq!(
+            parse("1500.00", Currency::JPY),
+            Ok(1500),
+            "Shopify's JPY prices"
+        );
         assert!(parse("1500.5", Currency::JPY).is_err());
         assert_eq!(parse("1.500", Currency::KWD), Ok(1500));
         assert_eq!(parse("1.5", Currency::KWD), Ok(1500));

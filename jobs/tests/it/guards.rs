@@ -93,3 +93,59 @@ async fn only_https_or_loopback_feeds_are_read_and_redirects_stay_on_the_host(po
         "the redirect was not followed: {error:#}"
     );
 }
+
+#[tokio::test]
+async fn a_feed_longer_than_the_page_cap_is_refused() {
+    use meridian_jobs::http_client;
+    use meridian_jobs::product_sync::fetch::{self, Limits};
+    let url = serve(supplier::router(demo_feed())).await;
+    let limits = Limits {
+        max_pages: 2,
+        max_page_bytes: 1 << 20,
+        page_size: 25,
+    };
+    let error = fetch::fetch_all(&http_client(), &fetch::feed_url(&url).unwrap(), limits)
+        .await
+        .unwrap_err();
+    assert!(
+        is_refusal(&error) && format!("{error}").contains("more than 2 pages"),
+        "{error:#}"
+    );
+}
+
+/// A supplier that streams a body without a length, forever (at most 64 MiB here).
+async fn endless_supplier() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = [0u8; 4096];
+        let _ = socket.read(&mut request).await;
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        let _ = socket.write_all(head.as_bytes()).await;
+        let chunk = format!("2000\r\n{}\r\n", " ".repeat(0x2000));
+        for _ in 0..8192 {
+            if socket.write_all(chunk.as_bytes()).await.is_err() {
+                return; // The client hung up, as it should.
+            }
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn a_page_without_a_length_is_cut_off_at_the_cap(pool: PgPool) {
+    let small = Settings {
+        max_page_bytes: 100_000,
+        ..settings()
+    };
+    let url = endless_supplier().await;
+    let error = product_sync::run(&import_only(&pool), &small, &ProductSync::new(url))
+        .await
+        .unwrap_err();
+    assert!(
+        is_refusal(&error) && format!("{error}").contains("over 100000 bytes"),
+        "{error:#}"
+    );
+}

@@ -150,6 +150,17 @@ async fn a_real_world_feed_imports_twice_with_the_same_keys(pool: PgPool) {
     assert_eq!(slug(900_801), "product-9008");
     assert_eq!(slug(900_901), "strasse-grosse-smorrebrod");
     assert_eq!(keys_first.len(), 22 + 20 + 250, "every importable variant");
+    let supplier_skus: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT supplier_sku FROM variants WHERE external_id IN (900101, 900201, 900401) ORDER BY external_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        supplier_skus,
+        [None, Some("DUP-1".into()), Some("TWIN-A".into())],
+        "the supplier's own SKUs"
+    );
     check_product_details(&pool).await;
 }
 

@@ -35,18 +35,32 @@ pub fn feed_url(text: &str) -> anyhow::Result<Url> {
     let url = Url::parse(text.trim())
         .map_err(|e| refusal(format!("the feed URL {text:?} is not a URL: {e}")))?;
     let host = url.host_str().unwrap_or_default();
-    let loopback = host == "localhost"
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
+    let ip = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .ok();
+    let loopback = host == "localhost" || ip.is_some_and(|ip| ip.is_loopback());
     match url.scheme() {
-        "https" if !host.is_empty() => Ok(url),
+        "https" if !host.is_empty() && !ip.is_some_and(internal) => Ok(url),
         "http" if loopback => Ok(url),
         _ => Err(refusal(format!(
             "the feed URL {text:?} is refused: only https (or http to a loopback stand-in) is fetched"
         ))),
+    }
+}
+
+/// A private, link-local or unspecified address: never a supplier's. Only literal addresses are checked;
+/// a host name that resolves to one is not (that needs a resolver that filters addresses).
+fn internal(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            v4.is_private() || v4.is_link_local() || v4.is_unspecified() || v4.is_broadcast()
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            v6.is_unspecified() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
+        }
     }
 }
 
@@ -171,6 +185,9 @@ mod tests {
             "http://supplier.example",
             "http://10.0.0.1",
             "http://169.254.169.254/latest",
+            "https://169.254.169.254/latest",
+            "https://10.1.2.3",
+            "https://[fd00::1]",
             "ftp://127.0.0.1",
             "file:///etc/passwd",
             "not a url",

@@ -257,3 +257,52 @@ async fn prices_use_the_feeds_currency_and_its_minor_units(pool: PgPool) {
         run.skipped_reasons
     );
 }
+
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn a_sku_or_slug_never_moves_to_another_product(pool: PgPool) {
+    let product = |id: i64, handle: &str, sku: &str| {
+        json!({"id": id, "title": "Tee", "handle": handle,
+               "variants": [{"id": id * 10, "title": "One", "sku": sku, "price": "1.00", "available": true}]})
+    };
+    let ctx = import_only(&pool);
+    let forced = ProductSync {
+        force: true,
+        ..ProductSync::new("")
+    };
+    let mut runs = Vec::new();
+    for feed in [
+        vec![product(1, "tee", "X"), product(3, "other", "Y")],
+        // The supplier re-creates the tee as product 2 with the same handle and SKU, keeping the old one.
+        vec![
+            product(1, "tee", "X"),
+            product(2, "tee", "X"),
+            product(3, "other", "Y"),
+        ],
+        // Then drops the old one (archived, still in carts).
+        vec![product(2, "tee", "X"), product(3, "other", "Y")],
+    ] {
+        let url = serve(supplier::router_json(feed)).await;
+        let job = ProductSync {
+            feed_url: url,
+            ..forced.clone()
+        };
+        product_sync::run(&ctx, &settings(), &job).await.unwrap();
+        runs.push(keys(&pool).await);
+    }
+    let expected_first: Keys = [
+        (10, ("tee".into(), "X".into())),
+        (30, ("other".into(), "Y".into())),
+    ]
+    .into();
+    assert_eq!(runs[0], expected_first);
+    assert_eq!(
+        runs[1][&10],
+        ("tee".into(), "X".into()),
+        "the first holder keeps both"
+    );
+    assert_eq!(runs[1][&20], ("tee-2".into(), "SUP-20".into()));
+    assert_eq!(
+        runs[2], runs[1],
+        "nothing moves to product 2 once product 1 is archived"
+    );
+}

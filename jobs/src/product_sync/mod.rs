@@ -86,31 +86,7 @@ pub async fn run(
     );
     check_archive_share(ctx, settings, job, &feed.listed).await?;
     let plan = plan(ctx, settings, job, &feed.products).await?;
-    let mut report = normalize::Report {
-        skipped: feed.skipped,
-        shortened: Vec::new(),
-    };
-    let mut imports = Vec::with_capacity(feed.products.len());
-    for product in &feed.products {
-        match normalize::product(product, &plan, &mut report) {
-            Ok(import) => imports.push(import),
-            Err(reason) => report.skipped.push(reason),
-        }
-    }
-    let supplier = supplier_data(&feed.products, &report);
-    let mut summary = ImportSummary::default();
-    for batch in imports.chunks(BATCH) {
-        let (done, refused) = upsert_products_isolated(&ctx.db, batch, &supplier).await?;
-        summary.created += done.created;
-        summary.updated += done.updated;
-        summary.unchanged += done.unchanged;
-        let refused = refused.into_iter().map(|(product_id, reason)| SkipReason {
-            product_id,
-            variant_id: None,
-            reason,
-        });
-        report.skipped.extend(refused);
-    }
+    let (mut summary, report) = import(ctx, &plan, &feed.products, feed.skipped).await?;
     summary.archived = archive_unlisted_products(&ctx.db, &feed.listed).await?;
     let published_version = publish_catalog(ctx).await?;
     let skipped = report.skipped.len();
@@ -128,6 +104,42 @@ pub async fn run(
     record_sync_run(&ctx.db, &run).await?;
     tracing::info!(?run.summary, skipped, version = ?run.published_version, "product sync finished");
     Ok(run)
+}
+
+/// Normalises and upserts every product, in batches; what was skipped (already while reading, in
+/// `skipped`, then here) or shortened is reported.
+async fn import(
+    ctx: &JobContext,
+    plan: &normalize::Plan,
+    products: &[shopify::Product],
+    skipped: Vec<SkipReason>,
+) -> anyhow::Result<(ImportSummary, normalize::Report)> {
+    let mut report = normalize::Report {
+        skipped,
+        shortened: Vec::new(),
+    };
+    let mut imports = Vec::with_capacity(products.len());
+    for product in products {
+        match normalize::product(product, plan, &mut report) {
+            Ok(import) => imports.push(import),
+            Err(reason) => report.skipped.push(reason),
+        }
+    }
+    let supplier = supplier_data(products, &report);
+    let mut summary = ImportSummary::default();
+    for batch in imports.chunks(BATCH) {
+        let (done, refused) = upsert_products_isolated(&ctx.db, batch, &supplier).await?;
+        summary.created += done.created;
+        summary.updated += done.updated;
+        summary.unchanged += done.unchanged;
+        let refused = refused.into_iter().map(|(product_id, reason)| SkipReason {
+            product_id,
+            variant_id: None,
+            reason,
+        });
+        report.skipped.extend(refused);
+    }
+    Ok((summary, report))
 }
 
 /// Refuses (for good: a retry would see the same feed) a run that would archive more than the allowed

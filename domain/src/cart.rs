@@ -105,7 +105,7 @@ mod tests {
             product_title: "P".into(),
             variant_title: "Default".into(),
             image: None,
-            unit_price: Money::new(minor, Currency::Usd),
+            unit_price: Money::new(minor, Currency::USD),
             quantity,
         }
     }
@@ -114,7 +114,7 @@ mod tests {
     fn totals_are_exact_sums_of_lines() {
         let cart = Cart::price(Uuid::nil(), vec![line("a", 1999, 3), line("b", 250, 2)]).unwrap();
         assert_eq!(cart.lines[0].line_total.minor, 5997);
-        assert_eq!(cart.subtotal, Some(Money::new(6497, Currency::Usd)));
+        assert_eq!(cart.subtotal, Some(Money::new(6497, Currency::USD)));
         assert_eq!(cart.item_count, 5);
         assert_eq!(Cart::price(Uuid::nil(), vec![]).unwrap().subtotal, None);
     }
@@ -122,7 +122,7 @@ mod tests {
     #[test]
     fn mixed_currencies_are_refused() {
         let mut eur = line("c", 100, 1);
-        eur.unit_price.currency = Currency::Eur;
+        eur.unit_price.currency = Currency::EUR;
         assert!(Cart::price(Uuid::nil(), vec![line("a", 1, 1), eur]).is_err());
     }
 }

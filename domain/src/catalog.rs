@@ -58,7 +58,9 @@ impl Variant {
 pub struct ProductDetail {
     pub slug: String,
     pub title: String,
-    /// Plain text: the supplier's HTML is reduced to text on import so no foreign markup reaches a page.
+    /// Plain text, at most 5,000 characters: paragraphs separated by a blank line, line breaks as `\n`,
+    /// list items as "• item" lines. Text, not markup: escape it when rendering (Leptos does). The import
+    /// leaves no `<` that could open a tag, but `&`, `>` and quotes may appear as text.
     pub description: String,
     pub vendor: String,
     pub category: Category,

@@ -6,6 +6,7 @@ pub mod api;
 pub mod cart;
 pub mod cart_rules;
 pub mod catalog;
+pub mod currency;
 pub mod money;
 pub mod publish;
 pub mod routes;

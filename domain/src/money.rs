@@ -1,46 +1,10 @@
 //! Money as integer minor units plus a currency: never a float, so totals add up to the cent.
 
+pub use crate::currency::Currency;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// ISO 4217 code. Only currencies with two decimal places are accepted, which is what the catalog sells in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Currency {
-    Usd,
-    Eur,
-    Gbp,
-}
-
-impl Currency {
-    /// Parses an upper- or lower-case ISO code.
-    pub fn parse(code: &str) -> Option<Self> {
-        match code.to_ascii_uppercase().as_str() {
-            "USD" => Some(Self::Usd),
-            "EUR" => Some(Self::Eur),
-            "GBP" => Some(Self::Gbp),
-            _ => None,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Usd => "USD",
-            Self::Eur => "EUR",
-            Self::Gbp => "GBP",
-        }
-    }
-
-    fn symbol(self) -> &'static str {
-        match self {
-            Self::Usd => "$",
-            Self::Eur => "€",
-            Self::Gbp => "£",
-        }
-    }
-}
-
-/// An amount in minor units (cents) of one currency.
+/// An amount in minor units of one currency (cents for USD, yen for JPY, fils for KWD).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Money {
     pub minor: i64,
@@ -50,7 +14,7 @@ pub struct Money {
 /// Why an amount could not be built or combined.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MoneyError {
-    /// Not a plain decimal with at most two fraction digits, e.g. "19.99".
+    /// Not a plain decimal with at most the currency's fraction digits, e.g. "19.99" for USD.
     Malformed(String),
     Overflow,
     CurrencyMismatch,
@@ -59,7 +23,7 @@ pub enum MoneyError {
 impl fmt::Display for MoneyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Malformed(s) => write!(f, "'{s}' is not a price like 19.99"),
+            Self::Malformed(s) => write!(f, "'{s}' is not a price in this currency"),
             Self::Overflow => f.write_str("amount is too large"),
             Self::CurrencyMismatch => f.write_str("amounts are in different currencies"),
         }
@@ -77,19 +41,30 @@ impl Money {
         Self::new(0, currency)
     }
 
-    /// Parses a supplier's decimal string ("19.99", "20", "0.5") without going through a float.
+    /// Parses a supplier's decimal string ("19.99", "20", "0.5") without going through a float. At most
+    /// the currency's minor units may follow the point ("1500" JPY, "1.500" KWD); extra trailing zeros are
+    /// accepted ("1500.00" JPY, as Shopify writes every price), any other extra digit is an error.
     pub fn parse_decimal(text: &str, currency: Currency) -> Result<Self, MoneyError> {
         let bad = || MoneyError::Malformed(text.to_owned());
-        let text_trimmed = text.trim();
-        let (whole, frac) = text_trimmed.split_once('.').unwrap_or((text_trimmed, "00"));
-        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if !digits(whole) || frac.len() > 2 || !digits(frac) {
+        let trimmed = text.trim();
+        let (whole, frac) = match trimmed.split_once('.') {
+            Some((whole, frac)) if !frac.is_empty() => (whole, frac),
+            Some(_) => return Err(bad()),
+            None => (trimmed, ""),
+        };
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !digits(whole) || !digits(frac) {
+            return Err(bad());
+        }
+        let units = usize::from(currency.minor_units());
+        let (kept, dropped) = frac.split_at(frac.len().min(units));
+        if dropped.bytes().any(|b| b != b'0') {
             return Err(bad());
         }
         let whole: i64 = whole.parse().map_err(|_| MoneyError::Overflow)?;
-        let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
+        let frac: i64 = format!("{kept:0<units$}").parse().unwrap_or(0);
         whole
-            .checked_mul(100)
+            .checked_mul(currency.scale())
             .and_then(|w| w.checked_add(frac))
             .map(|minor| Self::new(minor, currency))
             .ok_or(MoneyError::Overflow)
@@ -116,17 +91,31 @@ impl Money {
 }
 
 impl fmt::Display for Money {
+    /// `$1,895.00`, `¥1,500`, `KWD 1.500`: the currency's own number of decimals, thousands grouped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.minor < 0 { "-" } else { "" };
         let abs = self.minor.unsigned_abs();
-        write!(
-            f,
-            "{sign}{}{}.{:02}",
-            self.currency.symbol(),
-            abs / 100,
-            abs % 100
-        )
+        let scale = self.currency.scale().unsigned_abs();
+        let whole = group_thousands(abs / scale);
+        let prefix = self.currency.prefix();
+        match usize::from(self.currency.minor_units()) {
+            0 => write!(f, "{sign}{prefix}{whole}"),
+            units => write!(f, "{sign}{prefix}{whole}.{:0units$}", abs % scale),
+        }
     }
+}
+
+/// 1234567 → "1,234,567".
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -135,32 +124,59 @@ mod tests {
 
     #[test]
     fn parses_supplier_prices_exactly() {
-        let usd = |s| Money::parse_decimal(s, Currency::Usd).map(|m| m.minor);
+        let usd = |s| Money::parse_decimal(s, Currency::USD).map(|m| m.minor);
         assert_eq!(usd("19.99"), Ok(1999));
         assert_eq!(usd("20"), Ok(2000));
         assert_eq!(usd("0.5"), Ok(50));
         assert_eq!(usd("0.07"), Ok(7));
-        for bad in ["", "abc", "1.999", "-1.00", "1,00", ".5", "1."] {
+        for bad in ["", "abc", "1.999", "-1.00", "1,00", ".5", "1.", "1.2.3"] {
             assert!(usd(bad).is_err(), "{bad} should be rejected");
         }
     }
 
     #[test]
+    fn respects_each_currencys_minor_units() {
+        let parse = |s, c| Money::parse_decimal(s, c).map(|m| m.minor);
+        assert_eq!(parse("1500", Currency::JPY), Ok(1500));
+        assert_eq!(
+            parse("1500.00", Currency::JPY),
+            Ok(1500),
+            "Shopify's JPY prices"
+        );
+        assert!(parse("1500.5", Currency::JPY).is_err());
+        assert_eq!(parse("1.500", Currency::KWD), Ok(1500));
+        assert_eq!(parse("1.5", Currency::KWD), Ok(1500));
+        assert!(parse("1.5001", Currency::KWD).is_err());
+        assert_eq!(parse("0.00", Currency::USD), Ok(0));
+    }
+
+    #[test]
+    fn displays_with_the_currencys_decimals_and_grouped_thousands() {
+        let show = |minor, c| Money::new(minor, c).to_string();
+        assert_eq!(show(189_500, Currency::USD), "$1,895.00");
+        assert_eq!(show(1500, Currency::JPY), "¥1,500");
+        assert_eq!(show(1500, Currency::KWD), "KWD 1.500");
+        assert_eq!(show(5, Currency::EUR), "€0.05");
+        assert_eq!(show(-123_456_789, Currency::GBP), "-£1,234,567.89");
+        assert_eq!(show(99, Currency::JPY), "¥99");
+    }
+
+    #[test]
     fn adds_and_multiplies_without_losing_cents() {
-        let price = Money::new(1999, Currency::Usd);
+        let price = Money::new(1999, Currency::USD);
         let total = price
             .checked_mul(3)
             .unwrap()
-            .checked_add(Money::new(1, Currency::Usd))
+            .checked_add(Money::new(1, Currency::USD))
             .unwrap();
         assert_eq!(total.minor, 5998);
         assert_eq!(total.to_string(), "$59.98");
         assert_eq!(
-            price.checked_add(Money::new(1, Currency::Eur)),
+            price.checked_add(Money::new(1, Currency::EUR)),
             Err(MoneyError::CurrencyMismatch)
         );
         assert_eq!(
-            Money::new(i64::MAX, Currency::Usd).checked_mul(2),
+            Money::new(i64::MAX, Currency::USD).checked_mul(2),
             Err(MoneyError::Overflow)
         );
     }

@@ -1,40 +1,72 @@
-//! Queue names and storage. One Redis storage per job type; the namespace keeps deployments (and parallel
-//! test runs) on one Redis apart.
+//! Queues and their storage, generic over [`Job`]: one Redis storage per job type, named
+//! `<namespace>:<job name>`; the namespace keeps deployments (and parallel test runs) on one Redis apart.
 
-use crate::product_sync::ProductSync;
+use crate::job::Job;
 use apalis::prelude::TaskSink;
-use apalis_redis::{Config, RedisStorage};
+use apalis_redis::{Config, ConnectionManager, RedisStorage};
+use std::time::Duration;
 
-/// Queue of [`ProductSync`] jobs within `namespace`.
-pub fn product_sync_queue(namespace: &str) -> String {
-    format!("{namespace}:product-sync")
+/// The queue of `J` within `namespace`.
+pub fn queue_name<J: Job>(namespace: &str) -> String {
+    format!("{namespace}:{}", J::NAME)
 }
 
-/// Storage of product-sync jobs on the Redis at `redis_url`.
-pub async fn product_sync_storage(
-    redis_url: &str,
-    namespace: &str,
-) -> anyhow::Result<RedisStorage<ProductSync>> {
-    let conn = apalis_redis::connect(redis_url).await?;
-    // apalis-redis fetches new jobs on its heartbeat: 2s keeps an enqueued sync from waiting ~30s (the
-    // default); 15 missed beats (30s) before a worker's jobs count as orphaned and are re-queued.
-    let config = Config::default()
-        .queue(product_sync_queue(namespace))
-        .heartbeat_interval(std::time::Duration::from_secs(2))
-        .missed_heartbeats(15);
-    Ok(RedisStorage::new(conn).with_config(config))
+/// A connection to the queues of one namespace.
+#[derive(Clone)]
+pub struct Queues {
+    conn: ConnectionManager,
+    namespace: String,
 }
 
-/// Enqueues one product sync.
-pub async fn enqueue_product_sync(
-    redis_url: &str,
-    namespace: &str,
-    job: ProductSync,
-) -> anyhow::Result<()> {
-    let mut storage = product_sync_storage(redis_url, namespace).await?;
-    storage
-        .push(job)
+impl Queues {
+    /// Connects to the Redis at `redis_url`.
+    pub async fn connect(redis_url: &str, namespace: &str) -> anyhow::Result<Self> {
+        let conn = apalis_redis::connect(redis_url).await?;
+        Ok(Self {
+            conn,
+            namespace: namespace.to_owned(),
+        })
+    }
+
+    /// The namespace every key of these queues starts with.
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// A clone of the shared connection, for keys next to the queues (dead letters, schedule claims).
+    pub fn connection(&self) -> ConnectionManager {
+        self.conn.clone()
+    }
+
+    /// The storage of `J`'s queue.
+    pub fn storage<J: Job>(&self) -> RedisStorage<J> {
+        // apalis-redis fetches new jobs on its heartbeat: 2s keeps an enqueued job from waiting ~30s (the
+        // default); 15 missed beats (30s) before a worker's jobs count as orphaned and are re-queued.
+        let config = Config::default()
+            .queue(queue_name::<J>(&self.namespace))
+            .heartbeat_interval(Duration::from_secs(2))
+            .missed_heartbeats(15);
+        RedisStorage::new(self.conn.clone()).with_config(config)
+    }
+
+    /// Enqueues one `job`.
+    pub async fn enqueue<J: Job>(&self, job: J) -> anyhow::Result<()> {
+        self.storage::<J>()
+            .push(job)
+            .await
+            .map_err(|e| anyhow::anyhow!("could not enqueue {}: {e}", J::NAME))
+    }
+}
+
+/// The storage of `J`'s queue on the Redis at `redis_url`.
+pub async fn storage<J: Job>(redis_url: &str, namespace: &str) -> anyhow::Result<RedisStorage<J>> {
+    Ok(Queues::connect(redis_url, namespace).await?.storage::<J>())
+}
+
+/// Enqueues one `job` on the Redis at `redis_url`.
+pub async fn enqueue<J: Job>(redis_url: &str, namespace: &str, job: J) -> anyhow::Result<()> {
+    Queues::connect(redis_url, namespace)
+        .await?
+        .enqueue(job)
         .await
-        .map_err(|e| anyhow::anyhow!("could not enqueue product-sync: {e}"))?;
-    Ok(())
 }

@@ -67,10 +67,8 @@ async fn tick(
     period: Duration,
 ) -> anyhow::Result<()> {
     if claim(conn, namespace, "product-sync", slot, period).await? {
-        let job = ProductSync {
-            feed_url: schedule.feed_url.clone(),
-        };
-        queue::enqueue_product_sync(redis_url, namespace, job).await?;
+        let job = ProductSync::new(schedule.feed_url.clone());
+        queue::enqueue(redis_url, namespace, job).await?;
         tracing::info!(slot, "scheduled product-sync enqueued");
     }
     Ok(())

@@ -1,55 +1,146 @@
-//! The worker process: one apalis worker per queue, retries with exponential backoff, graceful shutdown
-//! on SIGINT/SIGTERM (in-flight jobs finish, up to a timeout).
+//! The worker process, generic over [`Job`]: one apalis worker per registered job, bounded retries with
+//! exponential backoff, dead letters on the last attempt, graceful shutdown on SIGINT/SIGTERM (in-flight
+//! jobs finish, up to a timeout).
 
-use crate::product_sync::{self, ProductSync};
-use crate::queue::product_sync_storage;
+use crate::dead_letters::DeadLetters;
+use crate::job::{is_refusal, Job};
+use crate::queue::Queues;
 use crate::JobContext;
 use apalis::layers::retry::backoff::{ExponentialBackoffMaker, MakeBackoff};
 use apalis::layers::retry::HasherRng;
 use apalis::prelude::*;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
+use tokio::sync::watch;
 
-/// Attempts after the first failure before a job is given up (and stays in the failed set).
-const RETRIES: usize = 4;
-
-/// apalis handler for [`ProductSync`].
-async fn handle_product_sync(job: ProductSync, ctx: Data<JobContext>) -> Result<(), BoxDynError> {
-    product_sync::run(&ctx, &job).await.map(drop).map_err(|e| {
-        tracing::error!(error = ?e, feed = %job.feed_url, "product sync failed");
-        BoxDynError::from(e.to_string())
-    })
+/// How often a failing job is tried again, and how long to wait in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetrySettings {
+    /// Attempts after the first failure before a job goes to the dead letters.
+    pub retries: usize,
+    /// Wait before the first retry; it doubles (with jitter) up to `max_backoff`.
+    pub min_backoff: Duration,
+    pub max_backoff: Duration,
 }
 
-/// Runs the workers until `shutdown` resolves, then waits for in-flight jobs.
-pub async fn run(
+impl Default for RetrySettings {
+    fn default() -> Self {
+        Self {
+            retries: 4,
+            min_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The apalis handler of any job: runs it, and on failure logs one line (`warn` while retries are left,
+/// `error` once when the job gives up) and keeps the job in the dead letters on its last attempt.
+async fn handle<J: Job>(
+    job: J,
+    ctx: Data<JobContext>,
+    settings: Data<J::Settings>,
+    dead: Data<DeadLetters>,
+    retry: Data<RetrySettings>,
+    attempt: Attempt,
+) -> Result<(), BoxDynError> {
+    let Err(error) = job.run(&ctx, &settings).await else {
+        return Ok(());
+    };
+    let message = format!("{error:#}");
+    let refused = is_refusal(&error);
+    let attempts = attempt.current();
+    if !refused && attempts <= retry.retries {
+        tracing::warn!(job = J::NAME, attempt = attempts, error = %message, "job failed; will retry");
+        return Err(message.into());
+    }
+    match dead.record(&job, &message, attempts).await {
+        Ok(id) => {
+            tracing::error!(job = J::NAME, attempts, dead_letter = id, error = %message, "job failed for good")
+        }
+        Err(e) => {
+            tracing::error!(job = J::NAME, attempts, error = %message, dead_letter_error = %e, "job failed for good")
+        }
+    }
+    // An abort tells apalis not to retry, whatever attempts are left.
+    Err(Box::new(AbortError::new(message)))
+}
+
+type Run = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
+
+/// The workers of one process: [`Workers::register`] each job, then [`Workers::run`].
+pub struct Workers {
     ctx: JobContext,
-    redis_url: &str,
-    namespace: &str,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
-    let storage = product_sync_storage(redis_url, namespace).await?;
-    let backoff = ExponentialBackoffMaker::new(
-        Duration::from_secs(1),
-        Duration::from_secs(60),
-        0.5,
-        HasherRng::default(),
-    )
-    .expect("static backoff bounds are valid")
-    .make_backoff();
-    let worker = WorkerBuilder::new("product-sync")
-        .backend(storage)
-        .data(ctx)
-        .concurrency(1)
-        .retry(RetryPolicy::retries(RETRIES).with_backoff(backoff))
-        .build(handle_product_sync);
-    tracing::info!(namespace, "jobs worker started");
-    // `run_until` stops taking jobs when `shutdown` resolves and returns once the job in flight is done.
-    worker
-        .run_until(async move {
+    queues: Queues,
+    retry: RetrySettings,
+    stop: watch::Sender<bool>,
+    runs: Vec<Run>,
+}
+
+impl Workers {
+    pub fn new(ctx: JobContext, queues: Queues, retry: RetrySettings) -> Self {
+        Self {
+            ctx,
+            queues,
+            retry,
+            stop: watch::Sender::new(false),
+            runs: Vec::new(),
+        }
+    }
+
+    /// Adds a worker for `J`'s queue, running one job at a time.
+    pub fn register<J: Job>(mut self, settings: J::Settings) -> Self {
+        let backoff = ExponentialBackoffMaker::new(
+            self.retry.min_backoff,
+            self.retry.max_backoff.max(self.retry.min_backoff),
+            0.5,
+            HasherRng::default(),
+        )
+        .expect("backoff bounds are ordered")
+        .make_backoff();
+        let worker = WorkerBuilder::new(J::NAME)
+            .backend(self.queues.storage::<J>())
+            .data(self.ctx.clone())
+            .data(settings)
+            .data(DeadLetters::new(&self.queues))
+            .data(self.retry)
+            .concurrency(1)
+            .retry(RetryPolicy::retries(self.retry.retries).with_backoff(backoff))
+            .build(handle::<J>);
+        let mut stop = self.stop.subscribe();
+        self.runs.push(Box::pin(async move {
+            // `run_until` stops taking jobs when told to and returns once the job in flight is done.
+            worker
+                .run_until(async move {
+                    let _ = stop.wait_for(|stop| *stop).await;
+                    Ok::<(), std::io::Error>(())
+                })
+                .await?;
+            Ok(())
+        }));
+        self
+    }
+
+    /// Runs every registered worker until `shutdown` resolves, then waits for in-flight jobs.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        tracing::info!(
+            namespace = self.queues.namespace(),
+            workers = self.runs.len(),
+            "jobs worker started"
+        );
+        let handles: Vec<_> = self.runs.into_iter().map(tokio::spawn).collect();
+        let stop = self.stop;
+        tokio::spawn(async move {
             shutdown.await;
             tracing::info!("shutting down: finishing in-flight jobs");
-            Ok::<(), std::io::Error>(())
-        })
-        .await?;
-    Ok(())
+            stop.send_replace(true);
+        });
+        for handle in handles {
+            handle.await??;
+        }
+        Ok(())
+    }
 }

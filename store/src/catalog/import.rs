@@ -1,11 +1,33 @@
 //! Writing supplier products into the catalog. Idempotent: importing the same products twice changes no row
 //! (not even `updated_at`), so a retried or repeated sync is harmless. What the supplier stops listing is
 //! archived (hidden from the storefront, kept for carts), and comes back if it is listed again.
+//!
+//! A variant's `sku` is chosen once, when it is first imported, and never changed: carts and orders name
+//! it, so it must never move to another variant. The supplier's current SKU is kept in `supplier_sku`.
 
 use crate::{StoreError, Tx};
 use meridian_domain::{Image, Money, ProductOption};
 use sqlx::types::Json;
 use sqlx::PgPool;
+use std::collections::HashMap;
+
+pub use super::archive::archive_unlisted_products;
+
+/// What the feed says beyond the products being written.
+#[derive(Debug, Clone, Default)]
+pub struct SupplierData {
+    /// The supplier's own SKU of each variant (by supplier variant id), stored as supplier data.
+    pub skus: HashMap<i64, String>,
+    /// Variants the feed lists but that were not imported (malformed): they keep their last good
+    /// version instead of being archived, as skipped products do.
+    pub kept_variants: Vec<i64>,
+}
+
+/// The SKU of a supplier variant whose own SKU is missing, repeated or already taken: derived from the
+/// supplier's variant id, so it is unique and the same on every run.
+pub fn fallback_sku(variant_external_id: i64) -> String {
+    format!("SUP-{variant_external_id}")
+}
 
 /// A product as the catalog stores it, already validated and normalised by the caller.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +48,7 @@ pub struct ImportProduct {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportVariant {
     pub external_id: i64,
+    /// The SKU a *new* variant gets, unless another variant holds it already (then [`fallback_sku`]).
     pub sku: String,
     pub title: String,
     pub options: Vec<String>,
@@ -44,6 +67,24 @@ pub struct ImportSummary {
     pub archived: u32,
 }
 
+/// What importing one product did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+impl ImportSummary {
+    fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Created => self.created += 1,
+            Outcome::Updated => self.updated += 1,
+            Outcome::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
 /// Upserts `products` in one transaction: all of a batch lands or none of it.
 pub async fn upsert_products(
     pool: &PgPool,
@@ -52,25 +93,65 @@ pub async fn upsert_products(
     let mut tx = pool.begin().await?;
     let mut summary = ImportSummary::default();
     for product in products {
-        let category_id =
-            upsert_category(&mut tx, &product.category_slug, &product.category_name).await?;
-        let (product_id, product_written) = upsert_product(&mut tx, product, category_id).await?;
-        let mut variant_written = false;
-        for variant in &product.variants {
-            variant_written |= upsert_variant(&mut tx, product_id, variant)
-                .await?
-                .is_some();
-        }
-        variant_written |= archive_dropped_variants(&mut tx, product_id, &product.variants).await?;
-        match product_written {
-            Some(true) => summary.created += 1,
-            Some(false) => summary.updated += 1,
-            None if variant_written => summary.updated += 1,
-            None => summary.unchanged += 1,
-        }
+        summary.add(import_product(&mut tx, product, &SupplierData::default()).await?);
     }
     tx.commit().await?;
     Ok(summary)
+}
+
+/// Upserts `products` in one transaction, each behind its own savepoint: a product the database refuses
+/// is rolled back alone and returned with the reason, the others land.
+pub async fn upsert_products_isolated(
+    pool: &PgPool,
+    products: &[ImportProduct],
+    supplier: &SupplierData,
+) -> Result<(ImportSummary, Vec<(i64, String)>), StoreError> {
+    let mut tx = pool.begin().await?;
+    let mut summary = ImportSummary::default();
+    let mut refused = Vec::new();
+    for product in products {
+        let mut savepoint = sqlx::Connection::begin(&mut *tx).await?;
+        match import_product(&mut savepoint, product, supplier).await {
+            Ok(outcome) => {
+                savepoint.commit().await?;
+                summary.add(outcome);
+            }
+            // Only the database's own refusals are per product; a lost connection fails the batch.
+            Err(StoreError::Database(sqlx::Error::Database(e))) => {
+                savepoint.rollback().await?;
+                refused.push((product.external_id, format!("the database refused it: {e}")));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    tx.commit().await?;
+    Ok((summary, refused))
+}
+
+/// Upserts one product with its category and variants, and archives the variants it no longer lists.
+pub async fn import_product(
+    tx: &mut Tx<'_>,
+    product: &ImportProduct,
+    supplier: &SupplierData,
+) -> Result<Outcome, StoreError> {
+    let category_id = upsert_category(tx, &product.category_slug, &product.category_name).await?;
+    let (product_id, product_written) = upsert_product(tx, product, category_id).await?;
+    let mut variant_written = false;
+    for variant in &product.variants {
+        let supplier_sku = supplier.skus.get(&variant.external_id).map(String::as_str);
+        variant_written |= upsert_variant(tx, product_id, variant, supplier_sku)
+            .await?
+            .is_some();
+    }
+    let mut listed: Vec<i64> = product.variants.iter().map(|v| v.external_id).collect();
+    listed.extend_from_slice(&supplier.kept_variants);
+    variant_written |= archive_dropped_variants(tx, product_id, &listed).await?;
+    Ok(match product_written {
+        Some(true) => Outcome::Created,
+        Some(false) => Outcome::Updated,
+        None if variant_written => Outcome::Updated,
+        None => Outcome::Unchanged,
+    })
 }
 
 async fn upsert_category(tx: &mut Tx<'_>, slug: &str, name: &str) -> Result<i64, StoreError> {
@@ -134,30 +215,37 @@ async fn upsert_product(
     Ok((id, None))
 }
 
-/// Upserts one variant; `Some(_)` when a row was written. Stock is only set when the variant is new.
+/// Upserts one variant; `Some(_)` when a row was written. Stock and `sku` are only set when the variant
+/// is new; a wanted `sku` that another variant (even an archived one) holds gives way to [`fallback_sku`].
 async fn upsert_variant(
     tx: &mut Tx<'_>,
     product_id: i64,
     v: &ImportVariant,
+    supplier_sku: Option<&str>,
 ) -> Result<Option<bool>, StoreError> {
     let written = sqlx::query_scalar!(
-        r#"INSERT INTO variants (product_id, external_id, sku, title, options, position, price_minor, currency, available)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        r#"INSERT INTO variants (product_id, external_id, sku, supplier_sku, title, options, position,
+                                 price_minor, currency, available)
+           VALUES ($1, $2,
+                   CASE WHEN EXISTS (SELECT 1 FROM variants WHERE sku = $3) THEN $4 ELSE $3 END,
+                   $5, $6, $7, $8, $9, $10, $11)
            ON CONFLICT (external_id) DO UPDATE SET
-               product_id = EXCLUDED.product_id, sku = EXCLUDED.sku, title = EXCLUDED.title,
+               product_id = EXCLUDED.product_id, supplier_sku = EXCLUDED.supplier_sku, title = EXCLUDED.title,
                options = EXCLUDED.options, position = EXCLUDED.position,
                price_minor = EXCLUDED.price_minor, currency = EXCLUDED.currency, archived_at = NULL,
                updated_at = now()
-           WHERE (variants.product_id, variants.sku, variants.title, variants.options, variants.position,
-                  variants.price_minor, variants.currency)
+           WHERE (variants.product_id, variants.supplier_sku, variants.title, variants.options,
+                  variants.position, variants.price_minor, variants.currency)
                  IS DISTINCT FROM
-                 (EXCLUDED.product_id, EXCLUDED.sku, EXCLUDED.title, EXCLUDED.options, EXCLUDED.position,
-                  EXCLUDED.price_minor, EXCLUDED.currency)
+                 (EXCLUDED.product_id, EXCLUDED.supplier_sku, EXCLUDED.title, EXCLUDED.options,
+                  EXCLUDED.position, EXCLUDED.price_minor, EXCLUDED.currency)
               OR variants.archived_at IS NOT NULL
            RETURNING (xmax = 0) AS "created!""#,
         product_id,
         v.external_id,
         v.sku,
+        fallback_sku(v.external_id),
+        supplier_sku,
         v.title,
         &v.options,
         v.position,
@@ -170,35 +258,20 @@ async fn upsert_variant(
     Ok(written)
 }
 
-/// Archives the supplier variants of `product_id` that `listed` no longer contains; true if any were.
+/// Archives the supplier variants of `product_id` whose ids `listed` does not contain; true if any were.
 async fn archive_dropped_variants(
     tx: &mut Tx<'_>,
     product_id: i64,
-    listed: &[ImportVariant],
+    ids: &[i64],
 ) -> Result<bool, StoreError> {
-    let ids: Vec<i64> = listed.iter().map(|v| v.external_id).collect();
     let archived = sqlx::query!(
         "UPDATE variants SET archived_at = now(), updated_at = now()
          WHERE product_id = $1 AND archived_at IS NULL AND external_id IS NOT NULL
            AND external_id <> ALL($2)",
         product_id,
-        &ids,
+        ids,
     )
     .execute(&mut **tx)
     .await?;
     Ok(archived.rows_affected() > 0)
-}
-
-/// Archives every supplier product whose id is not in `listed` (the ids of the *whole* feed, including
-/// products skipped as malformed, which keep their last good version). Returns how many were archived.
-/// Products created here rather than by a supplier (no `external_id`) are never touched.
-pub async fn archive_unlisted_products(pool: &PgPool, listed: &[i64]) -> Result<u32, StoreError> {
-    let archived = sqlx::query!(
-        "UPDATE products SET archived_at = now(), updated_at = now()
-         WHERE archived_at IS NULL AND external_id IS NOT NULL AND external_id <> ALL($1)",
-        listed,
-    )
-    .execute(pool)
-    .await?;
-    Ok(u32::try_from(archived.rows_affected()).unwrap_or(u32::MAX))
 }

@@ -1,5 +1,6 @@
 //! The catalog tables: reads for the storefront and the snapshot, the supplier import, the sync-run log.
 
+pub mod archive;
 pub mod import;
 pub mod read;
 pub mod runs;

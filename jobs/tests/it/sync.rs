@@ -2,28 +2,22 @@
 //! feed, jobs go through apalis on Redis, and a capture server stands in for the edge's publish endpoint.
 //! Needs `DATABASE_URL` and `REDIS_URL` (`cargo xtask test` sets both).
 
+use crate::common::{demo_feed, import_only, redis_url, serve, settings, sync_feed};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
 use meridian_domain::publish::{PublishBatch, PublishReceipt};
-use meridian_domain::Currency;
-use meridian_jobs::product_sync::ProductSync;
-use meridian_jobs::{http_client, queue, shopify, supplier, worker, EdgeTarget, JobContext};
-use meridian_store::catalog::runs::SyncRun;
+use meridian_jobs::product_sync::fetch::{self, Limits};
+use meridian_jobs::product_sync::{supplier, ProductSync};
+use meridian_jobs::queue::{self, Queues};
+use meridian_jobs::worker::{RetrySettings, Workers};
+use meridian_jobs::{http_client, EdgeTarget, JobContext};
 use sqlx::PgPool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-const FEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../demo/products.json");
 const TOKEN: &str = "test-publish-token";
-
-async fn serve(router: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{addr}")
-}
 
 type Published = Arc<Mutex<Vec<PublishBatch>>>;
 
@@ -45,10 +39,6 @@ async fn capture(
     };
     seen.lock().unwrap().push(s);
     Ok(Json(receipt))
-}
-
-fn redis_url() -> String {
-    std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
 }
 
 async fn wait_for_runs(pool: &PgPool, n: i64) {
@@ -77,7 +67,7 @@ async fn fingerprint(pool: &PgPool) -> (i64, i64, i64, Option<String>) {
 
 #[sqlx::test(migrator = "meridian_store::MIGRATOR")]
 async fn syncing_twice_through_redis_changes_nothing_the_second_time(pool: PgPool) {
-    let feed = supplier::load_feed(FEED.as_ref()).unwrap();
+    let feed = demo_feed();
     let feed_len = feed.len() as i64;
     let supplier_url = serve(supplier::router(feed)).await;
     let published: Published = Arc::default();
@@ -96,23 +86,17 @@ async fn syncing_twice_through_redis_changes_nothing_the_second_time(pool: PgPoo
             url: edge_url,
             token: TOKEN.into(),
         }),
-        currency: Currency::Usd,
-        initial_stock: 25,
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let redis = redis_url();
-    let ns = namespace.clone();
-    let worker = tokio::spawn(async move {
-        worker::run(ctx, &redis, &ns, async {
-            let _ = stopped.await;
-        })
-        .await
-    });
+    let queues = Queues::connect(&redis_url(), &namespace).await.unwrap();
+    let workers =
+        Workers::new(ctx, queues, RetrySettings::default()).register::<ProductSync>(settings());
+    let worker = tokio::spawn(workers.run(async {
+        let _ = stopped.await;
+    }));
 
-    let job = ProductSync {
-        feed_url: supplier_url,
-    };
-    queue::enqueue_product_sync(&redis_url(), &namespace, job.clone())
+    let job = ProductSync::new(supplier_url);
+    queue::enqueue(&redis_url(), &namespace, job.clone())
         .await
         .unwrap();
     wait_for_runs(&pool, 1).await;
@@ -123,9 +107,7 @@ async fn syncing_twice_through_redis_changes_nothing_the_second_time(pool: PgPoo
         "variants and categories imported: {first:?}"
     );
 
-    queue::enqueue_product_sync(&redis_url(), &namespace, job)
-        .await
-        .unwrap();
+    queue::enqueue(&redis_url(), &namespace, job).await.unwrap();
     wait_for_runs(&pool, 2).await;
     assert_eq!(
         fingerprint(&pool).await,
@@ -157,26 +139,9 @@ async fn syncing_twice_through_redis_changes_nothing_the_second_time(pool: PgPoo
         .unwrap();
 }
 
-/// A job context that imports without publishing; new variants start with 7 in stock.
-fn import_only(pool: &PgPool) -> JobContext {
-    JobContext {
-        db: pool.clone(),
-        http: http_client(),
-        edge: None,
-        currency: Currency::Usd,
-        initial_stock: 7,
-    }
-}
-
-/// Serves `feed` from a fresh supplier stand-in and runs one sync against it.
-async fn sync_feed(ctx: &JobContext, feed: Vec<shopify::Product>) -> anyhow::Result<SyncRun> {
-    let url = serve(supplier::router(feed)).await;
-    meridian_jobs::product_sync::run(ctx, &ProductSync { feed_url: url }).await
-}
-
 #[sqlx::test(migrator = "meridian_store::MIGRATOR")]
 async fn a_supplier_change_updates_only_that_product(pool: PgPool) {
-    let mut feed = supplier::load_feed(FEED.as_ref()).unwrap();
+    let mut feed = demo_feed();
     let ctx = import_only(&pool);
     sync_feed(&ctx, feed.clone()).await.unwrap();
 
@@ -188,7 +153,7 @@ async fn a_supplier_change_updates_only_that_product(pool: PgPool) {
     assert_eq!(
         (run.summary.updated, run.skipped),
         (1, 1),
-        "one price changed, one malformed product skipped"
+        "one price changed, one malformed variant skipped (and kept as it was)"
     );
     let (price, stock): (i64, i32) =
         sqlx::query_as("SELECT price_minor, available FROM variants WHERE sku = $1")
@@ -202,7 +167,7 @@ async fn a_supplier_change_updates_only_that_product(pool: PgPool) {
 
 #[sqlx::test(migrator = "meridian_store::MIGRATOR")]
 async fn what_the_supplier_stops_listing_is_archived_and_can_return(pool: PgPool) {
-    let full = supplier::load_feed(FEED.as_ref()).unwrap();
+    let full = demo_feed();
     let ctx = import_only(&pool);
     let sync = |feed| sync_feed(&ctx, feed);
     sync(full.clone()).await.unwrap();
@@ -213,7 +178,9 @@ async fn what_the_supplier_stops_listing_is_archived_and_can_return(pool: PgPool
     let gone_sku = shrunk[trimmed].variants.pop().unwrap().sku.unwrap();
     let run = sync(shrunk).await.unwrap();
     assert_eq!((run.summary.archived, run.summary.updated), (1, 1));
-    let snapshot = meridian_jobs::publish::snapshot(&pool).await.unwrap();
+    let snapshot = meridian_jobs::product_sync::publish::snapshot(&pool)
+        .await
+        .unwrap();
     assert_eq!(snapshot.products.len(), full.len() - 1);
     assert!(
         snapshot.products.iter().all(|p| p.slug != dropped.handle),
@@ -235,23 +202,32 @@ async fn what_the_supplier_stops_listing_is_archived_and_can_return(pool: PgPool
         (0, 2),
         "both come back"
     );
-    let back = meridian_jobs::publish::snapshot(&pool).await.unwrap();
+    let back = meridian_jobs::product_sync::publish::snapshot(&pool)
+        .await
+        .unwrap();
     assert_eq!(back.products.len(), full.len());
 
     let error = sync(Vec::new()).await.unwrap_err();
     assert!(error.to_string().contains("listed no products"), "{error}");
-    let after = meridian_jobs::publish::snapshot(&pool).await.unwrap();
+    let after = meridian_jobs::product_sync::publish::snapshot(&pool)
+        .await
+        .unwrap();
     assert_eq!(after, back, "an empty feed changes nothing");
 }
 
 #[tokio::test]
 async fn the_feed_is_read_page_by_page() {
-    let feed = supplier::load_feed(FEED.as_ref()).unwrap();
+    let feed = demo_feed();
     let url = serve(supplier::router(feed.clone())).await;
-    let fetched = shopify::fetch_all_paged(&http_client(), &url, 25)
+    let limits = Limits {
+        max_pages: 10,
+        max_page_bytes: 1 << 20,
+        page_size: 25,
+    };
+    let fetched = fetch::fetch_all(&http_client(), &fetch::feed_url(&url).unwrap(), limits)
         .await
         .unwrap();
-    let ids: Vec<i64> = fetched.iter().map(|p| p.id).collect();
+    let ids: Vec<i64> = fetched.products.iter().map(|p| p.id).collect();
     assert_eq!(
         ids,
         feed.iter().map(|p| p.id).collect::<Vec<_>>(),

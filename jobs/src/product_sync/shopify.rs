@@ -1,7 +1,8 @@
-//! The supplier feed: a Shopify store's public `/products.json`, paged with `?limit=&page=` until a page
-//! comes back empty. Only the fields we use are typed; unknown fields are ignored as Shopify adds them.
+//! The supplier feed's wire format: a Shopify store's public `/products.json`. Only the fields we use are
+//! typed; unknown fields are ignored as Shopify adds them. Every field a real store may leave out or set to
+//! `null` has a default, so one odd product does not make the whole page unreadable.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Shopify's maximum page size for this endpoint.
 pub const PAGE_LIMIT: usize = 250;
@@ -14,13 +15,15 @@ pub struct ProductsPage {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Product {
     pub id: i64,
+    #[serde(default, deserialize_with = "text")]
     pub title: String,
+    #[serde(default, deserialize_with = "text")]
     pub handle: String,
     #[serde(default)]
     pub body_html: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text")]
     pub vendor: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text")]
     pub product_type: String,
     /// An array in `/products.json`; a comma-separated string in some older exports.
     #[serde(default, deserialize_with = "tags")]
@@ -36,21 +39,32 @@ pub struct Product {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Variant {
     pub id: i64,
+    #[serde(default, deserialize_with = "text")]
     pub title: String,
+    #[serde(default)]
     pub option1: Option<String>,
+    #[serde(default)]
     pub option2: Option<String>,
+    #[serde(default)]
     pub option3: Option<String>,
+    /// Empty, `null`, or shared with other variants in real stores.
+    #[serde(default)]
     pub sku: Option<String>,
     #[serde(default)]
     pub available: bool,
     /// A decimal string such as "24.00".
+    #[serde(default, deserialize_with = "text")]
     pub price: String,
+    /// Shown crossed out by Shopify themes; we do not use it, and it may be at or below `price`.
+    #[serde(default)]
+    pub compare_at_price: Option<String>,
     #[serde(default)]
     pub position: i32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Image {
+    #[serde(default, deserialize_with = "text")]
     pub src: String,
     #[serde(default)]
     pub alt: Option<String>,
@@ -60,17 +74,24 @@ pub struct Image {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProductOption {
+    #[serde(default, deserialize_with = "text")]
     pub name: String,
     #[serde(default)]
     pub values: Vec<String>,
 }
 
-fn tags<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+/// A string field that may be `null`.
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+}
+
+fn tags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Tags {
         List(Vec<String>),
         Text(String),
+        Null(()),
     }
     Ok(match Tags::deserialize(d)? {
         Tags::List(list) => list,
@@ -80,38 +101,6 @@ fn tags<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
             .filter(|t| !t.is_empty())
             .map(String::from)
             .collect(),
+        Tags::Null(()) => Vec::new(),
     })
-}
-
-/// Fetches every page of `{base}/products.json`. Fails on the first bad page: a partial catalog is not
-/// imported, so a flaky supplier cannot make products disappear.
-pub async fn fetch_all(client: &reqwest::Client, base: &str) -> anyhow::Result<Vec<Product>> {
-    fetch_all_paged(client, base, PAGE_LIMIT).await
-}
-
-/// [`fetch_all`] with a chosen page size.
-pub async fn fetch_all_paged(
-    client: &reqwest::Client,
-    base: &str,
-    limit: usize,
-) -> anyhow::Result<Vec<Product>> {
-    let mut all = Vec::new();
-    for page in 1.. {
-        let url = format!(
-            "{}/products.json?limit={limit}&page={page}",
-            base.trim_end_matches('/')
-        );
-        let body: ProductsPage = client
-            .get(&url)
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        if body.products.is_empty() {
-            break;
-        }
-        all.extend(body.products);
-    }
-    Ok(all)
 }

@@ -1,7 +1,9 @@
-//! A local stand-in for the supplier: serves a bundled feed as a Shopify store's public `/products.json`
-//! (same JSON, same `limit`/`page` paging, same 250 cap), so product-sync runs against the real wire format.
+//! The supplier stand-in, dev and test tooling only: serves a bundled feed as a Shopify store's public
+//! `/products.json` (same JSON, same `limit`/`page` paging, same 250 cap), so product-sync runs against the
+//! real wire format. `jobs supplier --listen … --feed …` runs it (`cargo xtask dev` and the image test do);
+//! it is no part of a production sync, which reads a real supplier over https.
 
-use crate::shopify::{Product, ProductsPage, PAGE_LIMIT};
+use super::shopify::{Product, ProductsPage, PAGE_LIMIT};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -17,6 +19,15 @@ struct PageQuery {
 
 /// The stand-in's routes over a fixed list of products.
 pub fn router(products: Vec<Product>) -> Router {
+    let values = products
+        .iter()
+        .map(|p| serde_json::to_value(p).expect("a product serialises"))
+        .collect();
+    router_json(values)
+}
+
+/// The stand-in's routes over products as raw JSON, served as they are (malformed ones included).
+pub fn router_json(products: Vec<serde_json::Value>) -> Router {
     Router::new()
         .route("/products.json", get(products_page))
         .with_state(Arc::new(products))
@@ -28,10 +39,20 @@ pub fn load_feed(path: &std::path::Path) -> anyhow::Result<Vec<Product>> {
     Ok(serde_json::from_str::<ProductsPage>(&text)?.products)
 }
 
+/// Reads a feed file's products as raw JSON, so a feed with odd products can be served as it is.
+pub fn load_feed_json(path: &std::path::Path) -> anyhow::Result<Vec<serde_json::Value>> {
+    #[derive(serde::Deserialize)]
+    struct Page {
+        products: Vec<serde_json::Value>,
+    }
+    let text = std::fs::read_to_string(path)?;
+    Ok(serde_json::from_str::<Page>(&text)?.products)
+}
+
 async fn products_page(
-    State(products): State<Arc<Vec<Product>>>,
+    State(products): State<Arc<Vec<serde_json::Value>>>,
     Query(q): Query<PageQuery>,
-) -> Result<Json<ProductsPage>, (StatusCode, String)> {
+) -> Result<Json<serde_json::Value>, (StatusCode, String)> {
     let limit = q.limit.unwrap_or(30);
     let page = q.page.unwrap_or(1);
     if limit == 0 || limit > PAGE_LIMIT || page == 0 {
@@ -40,21 +61,21 @@ async fn products_page(
             format!("limit must be 1..={PAGE_LIMIT} and page >= 1"),
         ));
     }
-    let items = products
+    let items: Vec<_> = products
         .iter()
         .skip((page - 1) * limit)
         .take(limit)
         .cloned()
         .collect();
-    Ok(Json(ProductsPage { products: items }))
+    Ok(Json(serde_json::json!({ "products": items })))
 }
 
 /// Serves the stand-in on `listen` until the process is stopped.
 pub async fn serve(listen: std::net::SocketAddr, feed: &std::path::Path) -> anyhow::Result<()> {
-    let products = load_feed(feed)?;
+    let products = load_feed_json(feed)?;
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(addr = %listener.local_addr()?, products = products.len(), "supplier stand-in listening");
-    axum::serve(listener, router(products))
+    axum::serve(listener, router_json(products))
         .with_graceful_shutdown(meridian_runtime::shutdown_signal())
         .await?;
     Ok(())

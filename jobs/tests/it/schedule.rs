@@ -1,17 +1,11 @@
 //! The product-sync schedule on the real Redis: however many workers run it, each period is claimed
-//! once and enqueues one sync. Needs `REDIS_URL` (`cargo xtask test` sets it; default: local Redis).
+//! once and enqueues one sync.
 
-use meridian_jobs::queue::product_sync_queue;
+use crate::common::{namespace, redis_url};
+use meridian_jobs::product_sync::ProductSync;
+use meridian_jobs::queue::queue_name;
 use meridian_jobs::schedule::{self, Schedule};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-fn redis_url() -> String {
-    std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
-}
-
-fn namespace() -> String {
-    format!("meridian-test-{}", uuid::Uuid::new_v4())
-}
 
 async fn count(conn: &mut apalis_redis::ConnectionManager, command: &str, arg: &str) -> usize {
     redis::cmd(command)
@@ -72,7 +66,7 @@ async fn two_workers_on_one_schedule_enqueue_one_sync_per_period() {
         .await
         .unwrap()
         .len();
-    let queue = apalis_redis::Config::default().queue(product_sync_queue(&ns));
+    let queue = apalis_redis::Config::default().queue(queue_name::<ProductSync>(&ns));
     let enqueued = count(&mut conn, "HLEN", &queue.job_data_hash()).await;
     assert!(
         (3..=5).contains(&claimed),

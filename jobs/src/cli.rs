@@ -1,0 +1,117 @@
+//! What each `jobs` subcommand does, given its parsed configuration; `main.rs` only dispatches here.
+
+use crate::config::{DeadLetterCommand, EnqueueArgs, QueueArgs, SupplierArgs, WorkerArgs};
+use crate::dead_letters::DeadLetters;
+use crate::product_sync::{self, ProductSync};
+use crate::queue::Queues;
+use crate::registry::{self, JobSettings};
+use crate::schedule;
+use crate::worker::Workers;
+use std::time::{Duration, Instant};
+
+/// `jobs worker`: every job's worker, plus the product-sync schedule when one is configured.
+pub async fn worker(queue: &QueueArgs, args: WorkerArgs) -> anyhow::Result<()> {
+    let ctx = args.context().await?;
+    let queues = Queues::connect(&queue.redis_url, &queue.namespace).await?;
+    let settings = JobSettings {
+        product_sync: args.product_sync.clone(),
+    };
+    let workers =
+        registry::register_all(Workers::new(ctx, queues, args.retry.settings()), &settings);
+    let work = workers.run(meridian_runtime::shutdown_signal());
+    let Some((feed_url, secs)) = args.feed_url.zip(args.sync_every_secs) else {
+        return work.await;
+    };
+    let every = Duration::from_secs(secs);
+    let schedule = schedule::run(
+        queue.redis_url.clone(),
+        queue.namespace.clone(),
+        schedule::Schedule { every, feed_url },
+    );
+    // The schedule never ends; it is dropped once the worker has shut down.
+    tokio::select! {
+        done = work => done,
+        () = schedule => Ok(()),
+    }
+}
+
+/// `jobs enqueue`: one product sync, optionally waiting for a worker to record it.
+pub async fn enqueue(queue: &QueueArgs, args: EnqueueArgs) -> anyhow::Result<()> {
+    let db = match (args.wait, &args.database_url) {
+        (Some(_), Some(url)) => Some(sqlx::PgPool::connect(url).await?),
+        (Some(_), None) => anyhow::bail!("--wait needs DATABASE_URL to see the run finish"),
+        _ => None,
+    };
+    let before = match &db {
+        Some(db) => meridian_store::catalog::runs::last_sync_run(db).await?,
+        None => None,
+    };
+    let queues = Queues::connect(&queue.redis_url, &queue.namespace).await?;
+    let dead = DeadLetters::new(&queues);
+    let dead_before = dead.list().await?.last().map(|l| l.id);
+    let job = ProductSync {
+        feed_url: args.feed_url,
+        currency: args.currency,
+        force: args.force,
+    };
+    queues.enqueue(job).await?;
+    println!("enqueued product-sync");
+    let (Some(secs), Some(db)) = (args.wait, db) else {
+        return Ok(());
+    };
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(secs) {
+        if meridian_store::catalog::runs::last_sync_run(&db).await? > before {
+            println!("product-sync finished in {:.1?}", started.elapsed());
+            return Ok(());
+        }
+        if let Some(letter) = dead
+            .list()
+            .await?
+            .into_iter()
+            .rev()
+            .find(|l| Some(l.id) > dead_before)
+        {
+            anyhow::bail!(
+                "product-sync failed for good (dead letter {}): {}",
+                letter.id,
+                letter.error
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    anyhow::bail!("no product-sync finished within {secs}s: is `jobs worker` running?")
+}
+
+/// `jobs dead-letters list | retry <id> | retry --all`.
+pub async fn dead_letters(queue: &QueueArgs, command: DeadLetterCommand) -> anyhow::Result<()> {
+    let queues = Queues::connect(&queue.redis_url, &queue.namespace).await?;
+    let dead = DeadLetters::new(&queues);
+    match command {
+        DeadLetterCommand::List => {
+            for l in dead.list().await? {
+                println!(
+                    "{}\t{}\t{} attempts\t{}\t{}",
+                    l.id, l.job, l.attempts, l.payload, l.error
+                );
+            }
+        }
+        DeadLetterCommand::Retry { id: Some(id), .. } => {
+            anyhow::ensure!(dead.retry(&queues, id).await?, "no dead letter {id}");
+            println!("re-enqueued dead letter {id}");
+        }
+        DeadLetterCommand::Retry { id: None, .. } => {
+            let letters = dead.list().await?;
+            for l in &letters {
+                dead.retry(&queues, l.id).await?;
+            }
+            println!("re-enqueued {} dead letters", letters.len());
+        }
+    }
+    Ok(())
+}
+
+/// `jobs supplier`: the local supplier stand-in.
+pub async fn supplier(args: SupplierArgs) -> anyhow::Result<()> {
+    product_sync::supplier::serve(args.listen, &args.feed).await
+}

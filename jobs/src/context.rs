@@ -1,0 +1,47 @@
+//! What every job shares: clients only (database, HTTP, the edge to publish to). A job's own settings
+//! live in its folder, next to its code.
+
+use sqlx::PgPool;
+use std::time::Duration;
+
+/// Where and how to publish the catalog to the edge.
+#[derive(Debug, Clone)]
+pub struct EdgeTarget {
+    /// The worker's public URL, e.g. `https://shop.example.com`.
+    pub url: String,
+    /// Shared secret the worker checks on `POST /_meridian/publish`.
+    pub token: String,
+}
+
+/// The clients every job handler gets: cheap to clone, shared by all jobs of a worker.
+#[derive(Debug, Clone)]
+pub struct JobContext {
+    pub db: PgPool,
+    pub http: reqwest::Client,
+    /// `None`: import only, publish nothing (e.g. before the edge exists).
+    pub edge: Option<EdgeTarget>,
+}
+
+/// Redirects followed at most; a feed or the edge has no reason to bounce us around.
+const MAX_REDIRECTS: usize = 5;
+
+/// An HTTP client with timeouts, so a hung supplier or edge fails the job (and it retries) instead of
+/// holding a worker forever. Redirects are followed only within the same origin (scheme, host and port):
+/// a feed URL that passed our checks cannot send us to an internal host.
+pub fn http_client() -> reqwest::Client {
+    let same_origin = reqwest::redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first().map(reqwest::Url::origin);
+        if attempt.previous().len() <= MAX_REDIRECTS && first == Some(attempt.url().origin()) {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    });
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(60))
+        .redirect(same_origin)
+        .user_agent("meridian-jobs/0.1")
+        .build()
+        .expect("a client with static settings builds")
+}

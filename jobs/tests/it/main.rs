@@ -1,0 +1,9 @@
+//! The jobs integration tests, one binary: the real Redis and Postgres (`DATABASE_URL`, `REDIS_URL`;
+//! `cargo xtask test` sets both), the supplier stand-in or a test server over HTTP, jobs through apalis.
+
+mod common;
+mod dead_letters;
+mod feeds;
+mod guards;
+mod schedule;
+mod sync;

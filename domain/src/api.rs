@@ -39,6 +39,15 @@ pub const ORIGIN_REQUEST_TIMEOUT_SECS: u64 = 8;
 /// How long the edge waits for the origin.
 pub const EDGE_ORIGIN_TIMEOUT_SECS: u64 = 12;
 
+/// `localhost`, `127.0.0.1` or `::1` (with or without brackets): the only hosts plain `http` may name in
+/// `ORIGIN_URL` and `EDGE_URL` (local stacks, tests); everything else must be `https`.
+pub fn is_loopback_host(host: &str) -> bool {
+    matches!(
+        host.to_ascii_lowercase().as_str(),
+        "localhost" | "127.0.0.1" | "::1" | "[::1]"
+    )
+}
+
 /// Origin routes, relative to `ORIGIN_URL`.
 pub mod origin {
     pub const CATEGORIES: &str = "/api/catalog/categories";

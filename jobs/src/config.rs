@@ -6,6 +6,7 @@ use crate::worker::RetrySettings;
 use crate::{http_client, EdgeTarget, JobContext};
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use meridian_domain::api::{is_loopback_host, MIN_SECRET_LEN};
 use meridian_domain::Currency;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -79,10 +80,7 @@ impl WorkerArgs {
     /// The clients every job shares.
     pub async fn context(&self) -> anyhow::Result<JobContext> {
         let edge = match (&self.edge_url, &self.publish_token) {
-            (Some(url), Some(token)) => Some(EdgeTarget {
-                url: url.clone(),
-                token: token.clone(),
-            }),
+            (Some(url), Some(token)) => Some(edge_target(url, token)?),
             (Some(_), None) => anyhow::bail!("EDGE_URL is set but PUBLISH_TOKEN is not"),
             _ => None,
         };
@@ -143,4 +141,42 @@ pub struct SupplierArgs {
     pub listen: std::net::SocketAddr,
     #[arg(long, default_value = "demo/products.json")]
     pub feed: PathBuf,
+}
+
+/// Where to publish, checked at startup: the token is long enough not to be guessed, and it only
+/// travels over `https` (plain `http` only to this machine).
+fn edge_target(url: &str, token: &str) -> anyhow::Result<EdgeTarget> {
+    anyhow::ensure!(
+        token.len() >= MIN_SECRET_LEN,
+        "PUBLISH_TOKEN must be at least {MIN_SECRET_LEN} bytes (e.g. `openssl rand -hex 32`)"
+    );
+    let parsed =
+        reqwest::Url::parse(url).with_context(|| format!("EDGE_URL {url:?} is not a URL"))?;
+    let local = parsed.scheme() == "http" && parsed.host_str().is_some_and(is_loopback_host);
+    anyhow::ensure!(
+        parsed.scheme() == "https" || local,
+        "EDGE_URL must use https (plain http only to localhost/127.0.0.1/::1), got {url:?}"
+    );
+    Ok(EdgeTarget {
+        url: url.to_owned(),
+        token: token.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edge_target;
+
+    const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn the_edge_is_reached_over_https_with_a_long_token() {
+        assert!(edge_target("https://shop.example.com", TOKEN).is_ok());
+        assert!(edge_target("http://127.0.0.1:8787", TOKEN).is_ok());
+        assert!(edge_target("http://localhost:8787", TOKEN).is_ok());
+        assert!(edge_target("http://shop.example.com", TOKEN).is_err());
+        assert!(edge_target("ftp://shop.example.com", TOKEN).is_err());
+        let short = edge_target("https://shop.example.com", "change-me").unwrap_err();
+        assert!(short.to_string().contains("at least 32 bytes"));
+    }
 }

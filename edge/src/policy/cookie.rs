@@ -15,13 +15,7 @@ pub(crate) fn cart_cookie_name(scheme: &str, host: &str) -> &'static str {
     }
 }
 
-/// `localhost`, `127.0.0.1` or `::1` (with or without brackets).
-pub(crate) fn is_loopback(host: &str) -> bool {
-    matches!(
-        host.to_ascii_lowercase().as_str(),
-        "localhost" | "127.0.0.1" | "::1" | "[::1]"
-    )
-}
+pub(crate) use meridian_domain::api::is_loopback_host as is_loopback;
 
 /// The value of cookie `name` in a `Cookie` header. The first one wins: with a `__Host-` name no other
 /// site can have set a second one.

@@ -17,7 +17,7 @@ use sqlx::PgPool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-const TOKEN: &str = "test-publish-token";
+const TOKEN: &str = "test-publish-token-0123456789abcdef";
 
 type Published = Arc<Mutex<Vec<PublishBatch>>>;
 

@@ -112,16 +112,9 @@ fn lint() -> Result<()> {
         ])
         .args(deny))?;
     run(paths::cargo()
-        .args([
-            "clippy",
-            "-p",
-            "meridian-app",
-            "--features",
-            "meridian-app/ssr",
-            "-p",
-            "meridian-edge",
-            "--all-targets",
-        ])
+        .arg("clippy")
+        .args(paths::EDGE_ON_HOST)
+        .arg("--all-targets")
         .args(deny))?;
     let wasm = ["--target", "wasm32-unknown-unknown"];
     run(paths::cargo()

@@ -55,18 +55,20 @@ pub(crate) fn host_tests() -> Command {
 /// Separate from [`host_tests`] so the worker's dependencies don't change the native services' build.
 pub(crate) fn edge_tests() -> Command {
     let mut cmd = cargo();
-    cmd.args([
-        "test",
-        "-p",
-        "meridian-app",
-        "--features",
-        "meridian-app/ssr",
-        "-p",
-        "meridian-edge",
-        "--lib",
-    ]);
+    cmd.arg("test").args(EDGE_ON_HOST).arg("--lib");
     cmd
 }
+
+/// The storefront crates as the host builds them for tests and lint: the app with its `ssr` views, and
+/// the worker's library.
+pub(crate) const EDGE_ON_HOST: [&str; 6] = [
+    "-p",
+    "meridian-app",
+    "--features",
+    "meridian-app/ssr",
+    "-p",
+    "meridian-edge",
+];
 
 /// A binary installed by npm into the clone's `node_modules/.bin`.
 pub(crate) fn node_bin(name: &str) -> PathBuf {

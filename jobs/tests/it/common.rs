@@ -67,3 +67,16 @@ pub(crate) async fn sync_feed(
 ) -> anyhow::Result<SyncRun> {
     sync_with(ctx, &settings(), feed, ProductSync::new("")).await
 }
+
+/// Signals a worker started by a test to shut down and waits (bounded) until it has, cleanly.
+pub(crate) async fn stop_worker(
+    stop: tokio::sync::oneshot::Sender<()>,
+    worker: tokio::task::JoinHandle<anyhow::Result<()>>,
+) {
+    stop.send(()).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(40), worker)
+        .await
+        .expect("worker stops gracefully")
+        .unwrap()
+        .unwrap();
+}

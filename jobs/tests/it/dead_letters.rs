@@ -1,7 +1,7 @@
 //! Retries are bounded and end in the dead letters, which `jobs dead-letters` lists and re-enqueues; a
 //! refusal is not retried at all.
 
-use crate::common::{import_only, namespace, redis_url, settings};
+use crate::common::{import_only, namespace, redis_url, settings, stop_worker};
 use meridian_jobs::dead_letters::DeadLetters;
 use meridian_jobs::product_sync::ProductSync;
 use meridian_jobs::queue::Queues;
@@ -89,10 +89,5 @@ async fn failing_jobs_end_in_the_dead_letters_and_can_be_retried(pool: PgPool) {
         "the same job failed again"
     );
 
-    stop.send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(40), worker)
-        .await
-        .expect("worker stops gracefully")
-        .unwrap()
-        .unwrap();
+    stop_worker(stop, worker).await;
 }

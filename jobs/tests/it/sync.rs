@@ -2,7 +2,7 @@
 //! feed, jobs go through apalis on Redis, and a capture server stands in for the edge's publish endpoint.
 //! Needs `DATABASE_URL` and `REDIS_URL` (`cargo xtask test` sets both).
 
-use crate::common::{demo_feed, import_only, redis_url, serve, settings, sync_feed};
+use crate::common::{demo_feed, import_only, redis_url, serve, settings, stop_worker, sync_feed};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
@@ -131,12 +131,7 @@ async fn syncing_twice_through_redis_changes_nothing_the_second_time(pool: PgPoo
     let index = published[0].index.as_ref().expect("one batch: it commits");
     assert_eq!(index.cards.len() as i64, feed_len);
 
-    stop.send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(40), worker)
-        .await
-        .expect("worker stops gracefully")
-        .unwrap()
-        .unwrap();
+    stop_worker(stop, worker).await;
 }
 
 #[sqlx::test(migrator = "meridian_store::MIGRATOR")]

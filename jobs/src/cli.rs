@@ -4,7 +4,7 @@ use crate::config::{DeadLetterCommand, EnqueueArgs, QueueArgs, SupplierArgs, Wor
 use crate::dead_letters::DeadLetters;
 use crate::product_sync::{self, ProductSync};
 use crate::queue::Queues;
-use crate::registry::{self, JobSettings};
+use crate::registry::{self, retry_dead_letter, JobSettings};
 use crate::schedule;
 use crate::worker::Workers;
 use std::time::{Duration, Instant};
@@ -97,13 +97,16 @@ pub async fn dead_letters(queue: &QueueArgs, command: DeadLetterCommand) -> anyh
             }
         }
         DeadLetterCommand::Retry { id: Some(id), .. } => {
-            anyhow::ensure!(dead.retry(&queues, id).await?, "no dead letter {id}");
+            anyhow::ensure!(
+                retry_dead_letter(&dead, &queues, id).await?,
+                "no dead letter {id}"
+            );
             println!("re-enqueued dead letter {id}");
         }
         DeadLetterCommand::Retry { id: None, .. } => {
             let letters = dead.list().await?;
             for l in &letters {
-                dead.retry(&queues, l.id).await?;
+                retry_dead_letter(&dead, &queues, l.id).await?;
             }
             println!("re-enqueued {} dead letters", letters.len());
         }

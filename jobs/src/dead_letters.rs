@@ -1,9 +1,9 @@
 //! Jobs that failed for good: kept in one Redis hash per namespace (`<namespace>:dead-letters`, id →
-//! JSON) by the worker on a job's last attempt, listed and re-enqueued by `jobs dead-letters`.
+//! JSON) by the worker on a job's last attempt, listed by `jobs dead-letters` and re-enqueued through
+//! `registry::retry_dead_letter` (which knows every job's payload type).
 
 use crate::job::Job;
 use crate::queue::Queues;
-use crate::registry;
 use apalis_redis::ConnectionManager;
 use serde::{Deserialize, Serialize};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -83,24 +83,25 @@ impl DeadLetters {
         Ok(letters)
     }
 
-    /// Re-enqueues dead letter `id` as it was and forgets it; false if there is no such letter.
-    pub async fn retry(&self, queues: &Queues, id: u64) -> anyhow::Result<bool> {
+    /// Dead letter `id`, if there is one.
+    pub async fn get(&self, id: u64) -> anyhow::Result<Option<DeadLetter>> {
         let mut conn = self.conn.clone();
         let value: Option<String> = redis::cmd("HGET")
             .arg(&self.key)
             .arg(id)
             .query_async(&mut conn)
             .await?;
-        let Some(value) = value else {
-            return Ok(false);
-        };
-        let letter: DeadLetter = serde_json::from_str(&value)?;
-        registry::enqueue_json(queues, &letter.job, letter.payload).await?;
+        Ok(value.map(|v| serde_json::from_str(&v)).transpose()?)
+    }
+
+    /// Forgets dead letter `id` (after it was re-enqueued).
+    pub async fn forget(&self, id: u64) -> anyhow::Result<()> {
+        let mut conn = self.conn.clone();
         let () = redis::cmd("HDEL")
             .arg(&self.key)
             .arg(id)
             .query_async(&mut conn)
             .await?;
-        Ok(true)
+        Ok(())
     }
 }

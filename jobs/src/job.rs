@@ -2,7 +2,7 @@
 //! wiring, retries and dead letters are generic over [`Job`], so a new job is a folder with one `impl`
 //! plus a line in [`crate::registry`].
 
-use crate::JobContext;
+use crate::context::JobContext;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;

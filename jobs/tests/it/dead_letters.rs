@@ -5,6 +5,7 @@ use crate::common::{import_only, namespace, redis_url, settings, stop_worker};
 use meridian_jobs::dead_letters::DeadLetters;
 use meridian_jobs::product_sync::ProductSync;
 use meridian_jobs::queue::Queues;
+use meridian_jobs::registry::retry_dead_letter;
 use meridian_jobs::worker::{RetrySettings, Workers};
 use sqlx::PgPool;
 use std::time::Duration;
@@ -68,9 +69,13 @@ async fn failing_jobs_end_in_the_dead_letters_and_can_be_retried(pool: PgPool) {
         letters[1].error
     );
 
-    assert!(dead.retry(&queues, letters[1].id).await.unwrap());
+    assert!(retry_dead_letter(&dead, &queues, letters[1].id)
+        .await
+        .unwrap());
     assert!(
-        !dead.retry(&queues, letters[1].id).await.unwrap(),
+        !retry_dead_letter(&dead, &queues, letters[1].id)
+            .await
+            .unwrap(),
         "a letter is retried once"
     );
     // Retried, it fails again: a new letter (the old one is gone), with the same payload.

@@ -1,7 +1,8 @@
 // `cargo xtask bench`: latency and throughput of the local stack (the worker in workerd under
 // `wrangler dev`, the origin on the local Postgres), printed as a Markdown table. Local workerd is not
 // Cloudflare's network: read the figures as relative costs (cache hit vs render vs origin), not as
-// production latencies. BENCH_REQUESTS sets the requests per scenario (default 300).
+// production latencies. BENCH_REQUESTS sets the requests per scenario (default 300); BENCH_ONLY keeps only
+// the scenarios whose name contains it (e.g. BENCH_ONLY=origin:).
 import { BASE, feed, addToCart, originHeaders } from '../e2e/support.mjs';
 
 const ORIGIN = process.env.ORIGIN_URL;
@@ -67,7 +68,7 @@ async function throughput(call, offset, status) {
 console.log(`\n${N} requests per scenario; latency sequential, throughput with ${CONCURRENCY} in flight.\n`);
 console.log('| Scenario | p50 ms | p95 ms | p99 ms | req/s |');
 console.log('|---|---:|---:|---:|---:|');
-for (const [name, call, status] of scenarios) {
+for (const [name, call, status] of scenarios.filter(([name]) => name.includes(process.env.BENCH_ONLY || ''))) {
   for (let i = 0; i < 10; i += 1) await ok(await call(-1 - i), `warm-up of ${name}`, status);
   const times = await latency(call, 0, status);
   const rate = await throughput(call, N, status);

@@ -41,27 +41,25 @@ impl Currency {
     pub const JPY: Self = Self::known("JPY", 0);
     pub const KWD: Self = Self::known("KWD", 3);
 
-    /// The former enum's variant names, kept so existing callers (origin's tests) still compile.
-    #[allow(non_upper_case_globals)]
-    pub const Usd: Self = Self::USD;
-    #[allow(non_upper_case_globals)]
-    pub const Eur: Self = Self::EUR;
-    #[allow(non_upper_case_globals)]
-    pub const Gbp: Self = Self::GBP;
-
     const fn known(code: &'static str, minor_units: u8) -> Self {
         Self { code, minor_units }
     }
 
     /// Parses an upper- or lower-case ISO code; `None` for anything that is not an active currency.
     pub fn parse(code: &str) -> Option<Self> {
-        let code = code.trim().to_ascii_uppercase();
-        if code.len() != 3 {
+        let wanted = code.trim().as_bytes();
+        if wanted.len() != 3 {
             return None;
         }
+        // Called for every stored price a page or cart reads, so no allocation and no splitting: each table
+        // is three-letter codes each followed by one space, a fixed stride of four bytes (a test checks it).
         TABLES.iter().find_map(|(table, minor_units)| {
-            table.split_whitespace().find(|c| *c == code).map(|c| Self {
-                code: c,
+            let at = table
+                .as_bytes()
+                .chunks(4)
+                .position(|c| c[..3].eq_ignore_ascii_case(wanted))?;
+            Some(Self {
+                code: &table[at * 4..at * 4 + 3],
                 minor_units: *minor_units,
             })
         })
@@ -123,6 +121,23 @@ impl<'de> Deserialize<'de> for Currency {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_table_is_codes_at_a_four_byte_stride() {
+        for (table, _) in TABLES {
+            for (i, chunk) in table.as_bytes().chunks(4).enumerate() {
+                assert!(
+                    chunk[..3].iter().all(u8::is_ascii_uppercase),
+                    "{table:?} at {i}"
+                );
+                assert!(chunk.len() == 3 || chunk[3] == b' ', "{table:?} at {i}");
+            }
+        }
+        assert_eq!(Currency::parse(" jpy"), Some(Currency::JPY));
+        assert_eq!(Currency::parse("usd").map(Currency::code), Some("USD"));
+        assert_eq!(Currency::parse("XXX"), None);
+        assert_eq!(Currency::parse("US"), None);
+    }
 
     #[test]
     fn knows_iso_codes_and_their_minor_units() {

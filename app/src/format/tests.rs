@@ -15,7 +15,7 @@ fn variant(title: &str) -> Variant {
         sku: format!("SKU-{title}"),
         title: title.into(),
         options: Vec::new(),
-        price: Money::new(1200, Currency::Usd),
+        price: Money::new(1200, Currency::USD),
         available: 3,
     }
 }

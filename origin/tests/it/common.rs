@@ -48,7 +48,7 @@ pub(crate) fn product(
                 title: format!("Size {i}"),
                 options: vec![format!("{i}")],
                 position: i as i32,
-                price: Money::new(*price, Currency::Usd),
+                price: Money::new(*price, Currency::USD),
                 initial_stock: *stock,
             })
             .collect(),

@@ -47,7 +47,9 @@ pub(crate) async fn products(edge: &Edge) -> EdgeResult {
         let pages = cards.len().div_ceil(request.per_page as usize).max(1);
         if request.page as usize > pages {
             let message = format!("There are {pages} pages.");
-            return Ok(Rendered::Uncached(json_error(404, "not_found", &message)?));
+            // Briefly cached like an unknown slug; `page` itself is bounded before the cache (see
+            // `ProductsQuery::parse`), so this cannot be used to mint entries without end.
+            return Ok(Rendered::Missing(json_error(404, "not_found", &message)?));
         }
         Ok(Rendered::Fresh(Response::from_json(
             &request.slice(&cards),

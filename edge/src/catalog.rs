@@ -59,8 +59,6 @@ pub(crate) enum Rendered {
     Fresh(Response),
     /// 404 for an unknown slug: shared briefly, so repeated misses cost no KV read and no render.
     Missing(Response),
-    /// Anything else (e.g. a page number past the end): never stored, so it cannot fill the cache.
-    Uncached(Response),
 }
 
 impl Edge {
@@ -94,20 +92,17 @@ impl Edge {
             return Err(unavailable(&reason));
         };
         let (mut response, ttl) = match render(Snapshot { catalog, index }).await? {
-            Rendered::Fresh(r) => (r, Some(self.config.page_ttl)),
-            Rendered::Missing(r) => (r, Some(NEGATIVE_TTL)),
-            Rendered::Uncached(r) => (r, None),
+            Rendered::Fresh(r) => (r, self.config.page_ttl),
+            Rendered::Missing(r) => (r, NEGATIVE_TTL),
         };
-        if let Some(ttl) = ttl {
-            let control = format!("public, max-age={}, s-maxage={ttl}", ttl.min(60));
-            response.headers().set("cache-control", &control)?;
-            let copy = response.cloned()?;
-            self.ctx.wait_until(async move {
-                if let Err(err) = cache.put(key.as_str(), copy).await {
-                    worker::console_warn!("page cache put failed: {err}");
-                }
-            });
-        }
+        let control = format!("public, max-age={}, s-maxage={ttl}", ttl.min(60));
+        response.headers().set("cache-control", &control)?;
+        let copy = response.cloned()?;
+        self.ctx.wait_until(async move {
+            if let Err(err) = cache.put(key.as_str(), copy).await {
+                worker::console_warn!("page cache put failed: {err}");
+            }
+        });
         response.headers().set(EDGE_CACHE_HEADER, "miss")?;
         Ok(response)
     }

@@ -58,11 +58,6 @@ impl Queues {
     }
 }
 
-/// The storage of `J`'s queue on the Redis at `redis_url`.
-pub async fn storage<J: Job>(redis_url: &str, namespace: &str) -> anyhow::Result<RedisStorage<J>> {
-    Ok(Queues::connect(redis_url, namespace).await?.storage::<J>())
-}
-
 /// Enqueues one `job` on the Redis at `redis_url`.
 pub async fn enqueue<J: Job>(redis_url: &str, namespace: &str, job: J) -> anyhow::Result<()> {
     Queues::connect(redis_url, namespace)

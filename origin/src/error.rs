@@ -24,6 +24,9 @@ pub enum ApiError {
     /// The database is saturated (pool, lock or statement timeout): retrying shortly may succeed.
     #[error("The store is busy; please try again in a moment.")]
     Busy,
+    /// A request with the same `Idempotency-Key` is still running: retry (with the same key) shortly.
+    #[error("{0}")]
+    InFlight(String),
     /// Anything we did not expect: logged in full, reported to the client as a bare 500.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -63,7 +66,7 @@ impl From<ClaimError> for ApiError {
     fn from(err: ClaimError) -> Self {
         match err {
             ClaimError::Reused => Self::Unprocessable(err.to_string()),
-            ClaimError::InFlight => Self::Conflict(err.to_string()),
+            ClaimError::InFlight => Self::InFlight(err.to_string()),
             ClaimError::Store(e) => e.into(),
         }
     }
@@ -99,6 +102,7 @@ impl ApiError {
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
+            Self::InFlight(_) => (StatusCode::SERVICE_UNAVAILABLE, "in_flight"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -119,7 +123,8 @@ impl IntoResponse for ApiError {
             message,
         };
         let mut response = (status, axum::Json(body)).into_response();
-        if matches!(self, Self::Busy) {
+        // 503 + Retry-After: the island and well-behaved clients retry these with the same key.
+        if matches!(self, Self::Busy | Self::InFlight(_)) {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));

@@ -31,7 +31,8 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 /// Largest request body: API writes are a few hundred bytes.
 const MAX_BODY: usize = 16 * 1024;
 
-/// The whole API. Request ids minted by the (authenticated) edge are kept; others get a fresh id.
+/// The whole API. A request id sent with the request is kept (the edge mints its own for every request;
+/// it only labels logs), a request without one gets a fresh id.
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
     let trace = TraceLayer::new_for_http()

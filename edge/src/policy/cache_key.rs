@@ -6,6 +6,10 @@
 use meridian_domain::routes::is_slug;
 use meridian_domain::PageRequest;
 
+/// Largest listing offset served: well above any catalog the snapshot holds (KV index), far below what a
+/// client could use to mint cache entries one page number at a time.
+const MAX_OFFSET: u64 = 1_000_000;
+
 /// The parameters `GET /api/catalog/products` reads; every other parameter is ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct ProductsQuery {
@@ -40,7 +44,13 @@ impl ProductsQuery {
                 _ => {}
             }
         }
-        PageRequest::new(parsed.page, parsed.per_page)?;
+        let request = PageRequest::new(parsed.page, parsed.per_page)?;
+        // Far past any catalog's end: refused before the cache, so page numbers cannot mint entries.
+        if request.offset() > MAX_OFFSET {
+            return Err(format!(
+                "page is out of range (at most {MAX_OFFSET} items are skipped)"
+            ));
+        }
         Ok(parsed)
     }
 
@@ -108,6 +118,8 @@ mod tests {
         assert!(ProductsQuery::parse(Some("page=two")).is_err());
         assert!(ProductsQuery::parse(Some("per_page=1000")).is_err());
         assert!(ProductsQuery::parse(Some("page=0")).is_err());
+        assert!(ProductsQuery::parse(Some("page=4000000000")).is_err());
+        assert!(ProductsQuery::parse(Some("page=10000&per_page=100")).is_ok());
         assert!(ProductsQuery::parse(Some("category=%3Cb%3E")).is_err());
     }
 }

@@ -9,9 +9,11 @@ pub(crate) fn client_request_id(sent: Option<&str>) -> Option<&str> {
     })
 }
 
-/// An idempotency key as the origin accepts it: 1–200 visible ASCII characters.
+/// An idempotency key as the edge accepts it: a UUID, what the island, the form and the edge itself mint.
+/// A replay answers with the first response (a cart and its cookie), so a key must be unguessable: a
+/// client-chosen word like `k-1` could be someone else's.
 pub(crate) fn valid_idempotency_key(key: &str) -> bool {
-    (1..=200).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
+    key.len() == 36 && uuid::Uuid::parse_str(key).is_ok()
 }
 
 /// The key the client sent, or a new one if it sent none; `Err` if what it sent is not a key (minting one
@@ -105,7 +107,7 @@ mod tests {
     }
 
     #[test]
-    fn idempotency_keys_are_visible_ascii_up_to_200() {
+    fn idempotency_keys_are_uuids() {
         assert!(valid_idempotency_key(
             "4f1c2a9e-1111-4222-8333-444455556666"
         ));
@@ -113,11 +115,14 @@ mod tests {
         assert!(!valid_idempotency_key("a b"));
         assert!(!valid_idempotency_key(&"k".repeat(201)));
         assert!(!valid_idempotency_key("caf\u{e9}"));
+        assert!(!valid_idempotency_key("k-1"), "guessable");
     }
 
     #[test]
     fn a_sent_key_is_kept_and_only_a_missing_one_is_minted() {
-        assert_eq!(idempotency_key(Some("k-1".into())), Ok("k-1".into()));
+        let sent = "4f1c2a9e-1111-4222-8333-444455556666";
+        assert_eq!(idempotency_key(Some(sent.into())), Ok(sent.into()));
+        assert_eq!(idempotency_key(Some("k-1".into())), Err(()));
         assert_eq!(idempotency_key(Some("not a key".into())), Err(()));
         let minted = idempotency_key(None).unwrap();
         assert!(uuid::Uuid::parse_str(&minted).is_ok());

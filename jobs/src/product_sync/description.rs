@@ -9,10 +9,18 @@ use super::text::bounded;
 /// Longest description kept, in characters.
 pub const MAX_DESCRIPTION: usize = 5000;
 
+/// Most HTML read per description: twenty times what is kept is plenty of markup, and it bounds the work
+/// a hostile `body_html` (say, thousands of `<script>` tags in a 32 MiB page) can cost.
+const MAX_HTML: usize = 20 * MAX_DESCRIPTION * 4;
+
 /// Converts `html` to bounded plain text; true if it had to be shortened.
 pub fn plain_text(html: &str) -> (String, bool) {
     let mut out = Writer::default();
-    let mut rest = html;
+    let mut cut = html.len().min(MAX_HTML);
+    while !html.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let mut rest = &html[..cut];
     while let Some(lt) = rest.find('<') {
         out.text(&rest[..lt]);
         let after = &rest[lt + 1..];

@@ -55,8 +55,17 @@ pub fn feed_url(text: &str) -> anyhow::Result<Url> {
 fn internal(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
-            v4.is_private() || v4.is_link_local() || v4.is_unspecified() || v4.is_broadcast()
+            let shared = v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64; // 100.64.0.0/10
+            v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || shared
         }
+        // `[::ffff:10.0.0.1]` is an IPv4 address in disguise: judge it as one.
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some() => v6
+            .to_ipv4_mapped()
+            .is_some_and(|v4| internal(IpAddr::V4(v4))),
         IpAddr::V6(v6) => {
             let first = v6.segments()[0];
             v6.is_unspecified() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
@@ -188,6 +197,9 @@ mod tests {
             "https://169.254.169.254/latest",
             "https://10.1.2.3",
             "https://[fd00::1]",
+            "https://[::ffff:169.254.169.254]",
+            "https://[::ffff:10.0.0.1]",
+            "https://100.64.0.1",
             "ftp://127.0.0.1",
             "file:///etc/passwd",
             "not a url",

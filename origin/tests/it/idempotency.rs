@@ -114,7 +114,10 @@ async fn concurrent_requests_with_one_key_apply_once(pool: PgPool) {
         // Each either saw the first answer (200, one item) or was told the first is still running.
         match status {
             StatusCode::OK => assert_eq!(cart["item_count"], 1),
-            other => assert_eq!(other, StatusCode::CONFLICT, "{cart}"),
+            other => {
+                assert_eq!(other, StatusCode::SERVICE_UNAVAILABLE, "{cart}");
+                assert_eq!(cart["error"], "in_flight");
+            }
         }
     }
     let (_, cart) = call(&app, "GET", &format!("/api/carts/{id}"), None).await;

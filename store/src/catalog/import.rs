@@ -116,7 +116,9 @@ pub async fn upsert_products_isolated(
                 savepoint.commit().await?;
                 summary.add(outcome);
             }
-            // Only the database's own refusals are per product; a lost connection fails the batch.
+            // Only the database's own refusals are per product; a lost connection, or a lock or statement
+            // timeout (retrying later may succeed), fails the batch so the job is retried.
+            Err(err) if err.is_busy() => return Err(err),
             Err(StoreError::Database(sqlx::Error::Database(e))) => {
                 savepoint.rollback().await?;
                 refused.push((product.external_id, format!("the database refused it: {e}")));

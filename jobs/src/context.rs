@@ -5,12 +5,22 @@ use sqlx::PgPool;
 use std::time::Duration;
 
 /// Where and how to publish the catalog to the edge.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EdgeTarget {
     /// The worker's public URL, e.g. `https://shop.example.com`.
     pub url: String,
     /// Shared secret the worker checks on `POST /_meridian/publish`.
     pub token: String,
+}
+
+/// Shows the URL, never the token: a context logged with `?` must not leak the publish secret.
+impl std::fmt::Debug for EdgeTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EdgeTarget")
+            .field("url", &self.url)
+            .field("token", &"<redacted>")
+            .finish()
+    }
 }
 
 /// The clients every job handler gets: cheap to clone, shared by all jobs of a worker.
@@ -44,4 +54,20 @@ pub fn http_client() -> reqwest::Client {
         .user_agent("meridian-jobs/0.1")
         .build()
         .expect("a client with static settings builds")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EdgeTarget;
+
+    #[test]
+    fn the_publish_token_never_reaches_a_log() {
+        let target = EdgeTarget {
+            url: "https://shop.example.com".into(),
+            token: "0123456789abcdef0123456789abcdef".into(),
+        };
+        let shown = format!("{target:?}");
+        assert!(shown.contains("https://shop.example.com"));
+        assert!(!shown.contains("0123456789abcdef"), "{shown}");
+    }
 }

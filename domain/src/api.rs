@@ -50,16 +50,14 @@ pub fn is_loopback_host(host: &str) -> bool {
 
 /// Origin routes, relative to `ORIGIN_URL`.
 pub mod origin {
-    pub const CATEGORIES: &str = "/api/catalog/categories";
-    pub const PRODUCTS: &str = "/api/catalog/products";
-    pub const CARTS: &str = "/api/carts";
-
-    pub fn product(slug: &str) -> String {
-        format!("{PRODUCTS}/{slug}")
-    }
-
+    /// The catalog API has the same paths and shapes at the origin and at the edge (which answers from
+    /// its snapshot), so these are the edge's.
+    pub const CATEGORIES: &str = crate::routes::API_CATEGORIES;
+    pub const PRODUCTS: &str = crate::routes::API_PRODUCTS;
     /// `POST CARTS` with an `AddLine` body creates a cart holding that first line, all or nothing, and is
     /// idempotent under its `Idempotency-Key`: a retry gets the same cart back, never a second one.
+    pub const CARTS: &str = "/api/carts";
+
     pub fn cart(id: &str) -> String {
         format!("{CARTS}/{id}")
     }
@@ -67,11 +65,6 @@ pub mod origin {
     pub fn cart_lines(id: &str) -> String {
         format!("{CARTS}/{id}/lines")
     }
-}
-
-/// Edge routes the browser and the publish job call (defined in [`crate::routes`]).
-pub mod edge {
-    pub use crate::routes::{API_CART as CART, API_CART_LINES as CART_LINES, PUBLISH};
 }
 
 /// Keys of the catalog snapshot in KV. Every document key carries the snapshot version, so publishing a new

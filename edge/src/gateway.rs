@@ -5,7 +5,7 @@
 use crate::context::Edge;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{json_error, redirect};
-use crate::origin::Call;
+use crate::origin::{Call, OriginReply};
 use crate::policy::cookie::set_cart_cookie;
 use crate::policy::request::{check_body, idempotency_key};
 use meridian_domain::api::{origin as paths, IDEMPOTENCY_HEADER};
@@ -26,6 +26,17 @@ struct Added {
     new_cookie: Option<String>,
 }
 
+impl Added {
+    /// The origin's answer passed on as it is, with no new cart cookie.
+    fn unchanged(reply: OriginReply) -> Self {
+        Self {
+            status: reply.status,
+            body: reply.body,
+            new_cookie: None,
+        }
+    }
+}
+
 /// Adds `line` under `key`: to the shopper's cart if they have one the origin still knows, else by creating
 /// a cart that holds the line (one idempotent call: a retry gets the same cart back, never a second one).
 async fn forward_line(edge: &Edge, line: &AddLine, key: &str) -> EdgeResult<Added> {
@@ -36,22 +47,14 @@ async fn forward_line(edge: &Edge, line: &AddLine, key: &str) -> EdgeResult<Adde
             .await?;
         // A cart the origin no longer knows (expired, or a reset database) is replaced, not an error.
         if reply.status != 404 {
-            return Ok(Added {
-                status: reply.status,
-                body: reply.body,
-                new_cookie: None,
-            });
+            return Ok(Added::unchanged(reply));
         }
     }
     let created = edge
         .call_origin(post("create cart", paths::CARTS, &body, key))
         .await?;
     if created.status != 201 {
-        return Ok(Added {
-            status: created.status,
-            body: created.body,
-            new_cookie: None,
-        });
+        return Ok(Added::unchanged(created));
     }
     let cart: Cart = serde_json::from_str(&created.body)
         .map_err(|_| EdgeError::BadGateway("origin sent an unreadable cart".into()))?;

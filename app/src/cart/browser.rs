@@ -1,7 +1,8 @@
 //! The browser side of "add to cart": `fetch` with the click's key, retried on failure with that key.
 
 use super::{is_retryable, retry_delay_ms};
-use meridian_domain::api::{edge, ErrorBody, IDEMPOTENCY_HEADER};
+use meridian_domain::api::{ErrorBody, IDEMPOTENCY_HEADER};
+use meridian_domain::routes;
 use meridian_domain::AddLine;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -52,7 +53,7 @@ async fn send(window: &web_sys::Window, sku: &str, key: &str) -> Result<(u16, St
     init.set_body(&JsValue::from_str(&body));
     init.set_headers(&headers);
     init.set_credentials(RequestCredentials::SameOrigin);
-    let request = Request::new_with_str_and_init(edge::CART_LINES, &init)?;
+    let request = Request::new_with_str_and_init(routes::API_CART_LINES, &init)?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request))
         .await?
         .dyn_into()?;

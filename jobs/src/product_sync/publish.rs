@@ -2,8 +2,8 @@
 //! publish endpoint in batches (the last one switches readers over). The version is a hash of the
 //! content, so publishing an unchanged catalog keeps the same version and the edge cache stays warm.
 
-use meridian_domain::api::edge;
 use meridian_domain::publish::{CatalogSnapshot, PublishReceipt, MAX_PUBLISH_BATCH};
+use meridian_domain::routes;
 use meridian_domain::{CatalogIndex, ProductDetail};
 use meridian_store::catalog::{categories, load_products, ProductFilter};
 use sha2::{Digest, Sha256};
@@ -32,7 +32,7 @@ pub async fn publish(
     token: &str,
     snapshot: &CatalogSnapshot,
 ) -> anyhow::Result<PublishReceipt> {
-    let url = format!("{}{}", edge_url.trim_end_matches('/'), edge::PUBLISH);
+    let url = format!("{}{}", edge_url.trim_end_matches('/'), routes::PUBLISH);
     let mut total = PublishReceipt {
         version: snapshot.version.clone(),
         documents: 0,

@@ -62,9 +62,36 @@ pub mod origin {
         format!("{CARTS}/{id}")
     }
 
+    /// `POST` adds an `AddLine`; `PATCH` sets a line's quantity (`SetLine`, 0 removes it).
     pub fn cart_lines(id: &str) -> String {
         format!("{CARTS}/{id}/lines")
     }
+
+    /// `GET` the `Checkout`; `PUT` a `CheckoutUpdate` (422 `CheckoutRefusal` naming the fields to fix).
+    pub fn cart_checkout(id: &str) -> String {
+        format!("{CARTS}/{id}/checkout")
+    }
+
+    /// `POST` (Idempotency-Key required): places the order → 201 `PlacedOrder`; 409 `sold_out` or
+    /// `promo_used_up` when the shelf or the code ran out, 422 `incomplete` when a step is missing.
+    pub fn cart_order(id: &str) -> String {
+        format!("{CARTS}/{id}/order")
+    }
+
+    pub const ORDERS: &str = "/api/orders";
+
+    /// `GET` the buyer's `OrderView` by its token.
+    pub fn order(token: &str) -> String {
+        format!("{ORDERS}/{token}")
+    }
+
+    /// `POST` (Idempotency-Key required): a hosted payment page for a pending order → `PaymentStart`.
+    pub fn order_payment(token: &str) -> String {
+        format!("{ORDERS}/{token}/payment")
+    }
+
+    /// Where the payment provider posts its signed events (authenticated by signature, not by the edge).
+    pub const STRIPE_WEBHOOK: &str = "/webhooks/stripe";
 }
 
 /// Keys of the catalog snapshot in KV. Every document key carries the snapshot version, so publishing a new

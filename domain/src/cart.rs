@@ -14,6 +14,13 @@ pub struct AddLine {
     pub quantity: u32,
 }
 
+/// Request body of "change a line": the line's new quantity, 0 to remove it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetLine {
+    pub sku: String,
+    pub quantity: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartLine {
     pub sku: String,

@@ -81,3 +81,123 @@ pub struct PlacedOrder {
 pub struct PaymentStart {
     pub url: String,
 }
+
+/// What the store knows about a cart's checkout, gathered from its rows.
+#[derive(Debug, Clone, Default)]
+pub struct CheckoutState {
+    pub email: Option<String>,
+    pub address: Option<Address>,
+    pub shipping_method: Option<String>,
+    /// The code on the cart and its definition (`None` if no such code exists any more).
+    pub promo: Option<(String, Option<crate::promo::Promo>)>,
+}
+
+/// The checkout for `cart` in `state`: the choices it offers and every amount, computed here and only here
+/// (through [`crate::pricing::price`]). `now` is unix seconds, for the promo's window.
+pub fn assemble(
+    cart: Cart,
+    state: CheckoutState,
+    settings: &crate::settings::StoreSettings,
+    now: i64,
+) -> Result<Checkout, crate::MoneyError> {
+    let countries = countries(settings);
+    let mut promo = None;
+    let mut promo_problem = None;
+    let mut applied = None;
+    if let (Some((code, definition)), Some(subtotal)) = (&state.promo, cart.subtotal) {
+        match definition
+            .as_ref()
+            .map(|p| p.check(subtotal, now).map(|()| p))
+        {
+            Some(Ok(p)) => {
+                applied = Some(p);
+                promo = Some(AppliedPromo {
+                    code: code.clone(),
+                    summary: p.summary(),
+                });
+            }
+            Some(Err(refusal)) => promo_problem = Some(format!("{code}: {refusal}")),
+            None => {
+                promo_problem = Some(format!("{code}: {}", crate::promo::PromoRefusal::Unknown))
+            }
+        }
+    }
+    let discounted = cart.subtotal.map(|s| goods_after(s, applied));
+    let shipping_options = match (&state.address, discounted) {
+        (Some(a), Some(goods)) => settings.shipping_options(&a.country, goods),
+        _ => Vec::new(),
+    };
+    let chosen = state
+        .shipping_method
+        .as_ref()
+        .and_then(|code| shipping_options.iter().find(|o| &o.code == code));
+    let totals = match cart.subtotal {
+        Some(subtotal) => Some(crate::pricing::price(crate::pricing::PriceInput {
+            subtotal,
+            shipping: chosen.map(|o| o.price),
+            promo: applied,
+            tax: state
+                .address
+                .as_ref()
+                .and_then(|a| settings.tax_rate(&a.country, &a.region)),
+            prices_include_tax: settings.prices_include_tax,
+        })?),
+        None => None,
+    };
+    let mut missing = Vec::new();
+    if cart.lines.is_empty() {
+        missing.push(Missing::Items);
+    }
+    if state.email.is_none() {
+        missing.push(Missing::Email);
+    }
+    if state.address.is_none() {
+        missing.push(Missing::Address);
+    }
+    if chosen.is_none() {
+        missing.push(Missing::ShippingMethod);
+    }
+    Ok(Checkout {
+        shipping_method: chosen.map(|o| o.code.clone()),
+        cart,
+        email: state.email,
+        address: state.address,
+        countries,
+        shipping_options,
+        promo,
+        promo_problem,
+        totals,
+        missing,
+    })
+}
+
+/// The subtotal after the promo's discount: what free-shipping thresholds compare against.
+fn goods_after(subtotal: crate::Money, promo: Option<&crate::promo::Promo>) -> crate::Money {
+    let input = crate::pricing::PriceInput {
+        subtotal,
+        shipping: None,
+        promo,
+        tax: None,
+        prices_include_tax: false,
+    };
+    crate::pricing::price(input).map_or(subtotal, |t| {
+        crate::Money::new(t.subtotal.minor - t.discount.minor, subtotal.currency)
+    })
+}
+
+/// The countries the settings ship to, with their region codes, for the address form.
+pub fn countries(settings: &crate::settings::StoreSettings) -> Vec<CountryOption> {
+    settings
+        .ships_to()
+        .into_iter()
+        .filter_map(crate::address::country)
+        .map(|c| CountryOption {
+            code: c.code.to_owned(),
+            name: c.name.to_owned(),
+            regions: c.regions.iter().map(|r| (*r).to_owned()).collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

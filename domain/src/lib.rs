@@ -27,8 +27,8 @@ pub use catalog::{
     StockState, Variant,
 };
 pub use checkout::{
-    AppliedPromo, Checkout, CheckoutRefusal, CheckoutUpdate, CountryOption, Missing, PaymentStart,
-    PlacedOrder,
+    assemble, AppliedPromo, Checkout, CheckoutRefusal, CheckoutState, CheckoutUpdate,
+    CountryOption, Missing, PaymentStart, PlacedOrder,
 };
 pub use money::{Currency, Money, MoneyError};
 pub use order::{OrderEventView, OrderLine, OrderStatus, OrderView, Transition, TransitionError};

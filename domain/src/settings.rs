@@ -10,6 +10,9 @@ pub struct StoreSettings {
     pub prices_include_tax: bool,
     pub tax_rates: Vec<TaxRate>,
     pub shipping_zones: Vec<ShippingZone>,
+    /// Codes the origin keeps in its database at startup (definitions replaced, uses kept).
+    #[serde(default)]
+    pub promo_codes: Vec<crate::promo::Promo>,
 }
 
 /// A tax rate for a country, or one region of it (a region's rate replaces its country's).

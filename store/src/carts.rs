@@ -1,10 +1,10 @@
-//! Cart SQL. A write locks the cart row first ([`lock`]), so concurrent adds to one cart apply one after
+//! Cart SQL: create, add, change and remove lines, load with totals, sweep idle carts. A write locks the cart row first ([`lock`]), so concurrent adds to one cart apply one after
 //! the other; the rules themselves are `meridian_domain::check_add`, fed with what the rows say.
 
 use crate::catalog::money;
 use crate::{StoreError, Tx};
 use meridian_domain::{
-    check_add, AddLine, Cart, LineRefusal, UnavailableLine, UnpricedLine, VariantFacts,
+    check_add, AddLine, Cart, LineRefusal, SetLine, UnavailableLine, UnpricedLine, VariantFacts,
 };
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -81,10 +81,71 @@ pub async fn add_line(tx: &mut Tx<'_>, cart: Uuid, line: &AddLine) -> Result<(),
     )
     .execute(&mut **tx)
     .await?;
+    touch(tx, cart).await
+}
+
+/// Sets the (locked) cart's line for `line.sku` to `line.quantity`; 0 removes it. Raising a quantity is
+/// checked like an add (stock, limits); lowering or removing never is, so a shopper can always shrink a
+/// line of a product that has since sold out or been discontinued.
+pub async fn set_line(tx: &mut Tx<'_>, cart: Uuid, line: &SetLine) -> Result<(), CartError> {
+    let current = sqlx::query!(
+        "SELECT l.variant_id, l.quantity FROM cart_lines l JOIN variants v ON v.id = l.variant_id
+         WHERE l.cart_id = $1 AND v.sku = $2",
+        cart,
+        line.sku,
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(current) = current else {
+        return Err(LineRefusal::UnknownSku(line.sku.clone()).into());
+    };
+    let held = u32::try_from(current.quantity).unwrap_or(0);
+    if line.quantity > held {
+        let more = AddLine {
+            sku: line.sku.clone(),
+            quantity: line.quantity - held,
+        };
+        return add_line(tx, cart, &more).await;
+    }
+    if line.quantity == 0 {
+        sqlx::query!(
+            "DELETE FROM cart_lines WHERE cart_id = $1 AND variant_id = $2",
+            cart,
+            current.variant_id
+        )
+        .execute(&mut **tx)
+        .await?;
+    } else {
+        sqlx::query!(
+            "UPDATE cart_lines SET quantity = $3 WHERE cart_id = $1 AND variant_id = $2",
+            cart,
+            current.variant_id,
+            i32::try_from(line.quantity).unwrap_or(i32::MAX),
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    touch(tx, cart).await
+}
+
+async fn touch(tx: &mut Tx<'_>, cart: Uuid) -> Result<(), CartError> {
     sqlx::query!("UPDATE carts SET updated_at = now() WHERE id = $1", cart)
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Deletes carts nobody touched for `idle` and that no unpaid order still points at; returns how many.
+pub async fn sweep_idle(pool: &sqlx::PgPool, idle: std::time::Duration) -> Result<u64, StoreError> {
+    let seconds = idle.as_secs_f64();
+    let done = sqlx::query!(
+        "DELETE FROM carts c WHERE c.updated_at < now() - make_interval(secs => $1)
+           AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.cart_id = c.id AND o.status = 'pending_payment')",
+        seconds,
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// The cart with current prices and server-computed totals, or `None` if there is no such cart. Lines

@@ -5,11 +5,17 @@
 //! rule-specific error where a write can be refused); they never name an HTTP status: mapping errors to
 //! responses is the origin's job.
 
+pub mod api_keys;
 pub mod carts;
 pub mod catalog;
+pub mod checkout;
 pub mod db;
 pub mod error;
 pub mod idempotency;
+pub mod orders;
+pub mod outbox;
+pub mod payments;
+pub mod promos;
 
 pub use db::{Db, PoolSettings, MIGRATOR};
 pub use error::StoreError;

@@ -1,0 +1,29 @@
+//! Orders in the database: placing one (stock, promo and outbox in one transaction), reading it as the
+//! buyer or the admin sees it, and moving it through the domain's state machine with every change recorded.
+
+mod lifecycle;
+mod place;
+mod read;
+
+pub use lifecycle::{
+    expire, expire_due, fulfil, lock, pay, record_payment_error, record_refund,
+    set_payment_session, transition, ChangeError, Locked, Paid,
+};
+pub use place::{place, NewOrder, PlaceError};
+pub use read::{list, load, OrderFilter, OrderKey, OrderSummary};
+
+/// A 64-hex-character token with 256 random bits: the buyer's link to their order.
+pub fn new_token() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+/// Whether `s` has a token's shape (checked before any lookup).
+pub fn is_token(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}

@@ -1,4 +1,4 @@
-//! Carts over HTTP: create (with its first line), add a line, read with totals computed on the server.
+//! Carts over HTTP: create (with its first line), add a line, change or remove a line, read with totals computed on the server.
 //! Writes are idempotent under their `Idempotency-Key`; the SQL and the rules live in the store/domain.
 
 use crate::error::{ApiError, ApiResult};
@@ -12,7 +12,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use meridian_domain::api::origin as paths;
-use meridian_domain::{AddLine, Cart};
+use meridian_domain::{AddLine, Cart, SetLine};
 use meridian_store::carts::{self, CartError};
 use meridian_store::idempotency::ClaimError;
 use uuid::Uuid;
@@ -21,7 +21,10 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route(paths::CARTS, post(create_cart))
         .route(&format!("{}/{{id}}", paths::CARTS), get(get_cart))
-        .route(&format!("{}/{{id}}/lines", paths::CARTS), post(add_line))
+        .route(
+            &format!("{}/{{id}}/lines", paths::CARTS),
+            post(add_line).patch(set_line),
+        )
 }
 
 /// `POST /api/carts`, optionally with a first line (`{"sku", "quantity"}`): the cart is only created if
@@ -72,6 +75,31 @@ async fn add_line(
     }
     carts::lock(&mut tx, id).await?;
     carts::add_line(&mut tx, id, &line).await?;
+    let cart = loaded(&mut tx, id).await?;
+    respond(tx, &key, StatusCode::OK, &cart).await
+}
+
+/// Sets a line's quantity (0 removes it). Setting is naturally idempotent, and the key still makes a
+/// retried change answer with its first result.
+async fn set_line(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    key: IdempotencyKey,
+    Json(line): Json<SetLine>,
+) -> ApiResult<Response> {
+    if line.quantity > meridian_domain::MAX_LINE_QUANTITY {
+        return Err(CartError::Refused(meridian_domain::LineRefusal::Quantity).into());
+    }
+    let mut tx = state.db.write().begin().await?;
+    let fingerprint = format!(
+        "cart set {id} {}",
+        serde_json::to_string(&line).unwrap_or_default()
+    );
+    if let Some(first) = claim(&mut tx, &key, &fingerprint).await? {
+        return Ok(replay(first, StatusCode::OK));
+    }
+    carts::lock(&mut tx, id).await?;
+    carts::set_line(&mut tx, id, &line).await?;
     let cart = loaded(&mut tx, id).await?;
     respond(tx, &key, StatusCode::OK, &cart).await
 }

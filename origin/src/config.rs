@@ -22,6 +22,30 @@ pub enum Command {
     Migrate(DbArgs),
     /// Serve the HTTP API until SIGINT/SIGTERM, then drain in-flight requests.
     Serve(Config),
+    /// Manage the admin API's keys.
+    #[command(subcommand)]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create a key and print it once (only its hash is stored).
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Who or what the key is for, e.g. "warehouse".
+        #[arg(long)]
+        name: String,
+        /// `orders:read` and/or `orders:write`; repeat the flag for several.
+        #[arg(long = "scope", required = true, value_parser = ["orders:read", "orders:write"])]
+        scopes: Vec<String>,
+    },
+    /// Revoke a key by its public prefix (`mk_…`).
+    Revoke {
+        #[command(flatten)]
+        db: DbArgs,
+        prefix: String,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -55,6 +79,49 @@ pub struct Config {
     /// sending new requests first; then in-flight requests finish.
     #[arg(long, env = "SHUTDOWN_DRAIN_SECONDS", default_value_t = 5)]
     pub drain_seconds: u64,
+    #[command(flatten)]
+    pub checkout: CheckoutConfig,
+}
+
+/// Selling: the store's settings, how long an order waits for payment, and the payment provider.
+#[derive(Debug, Clone, Args)]
+pub struct CheckoutConfig {
+    /// The storefront's public URL (the edge): where the payment page sends buyers back to.
+    #[arg(long, env = "STORE_URL", default_value = "http://127.0.0.1:8787")]
+    pub store_url: String,
+    /// Shipping zones, tax table, tax-inclusive prices and promo codes (JSON, see `demo/store.json`);
+    /// without it the demo store's settings apply.
+    #[arg(long, env = "STORE_SETTINGS_FILE")]
+    pub store_settings_file: Option<std::path::PathBuf>,
+    /// An unpaid order gives its stock back after this many minutes (Stripe sessions last 30 min–24 h).
+    #[arg(long, env = "ORDER_PAYMENT_MINUTES", default_value_t = 30)]
+    pub payment_minutes: u64,
+    /// Stripe's API; the local stand-in (`psp`) in development and tests.
+    #[arg(
+        long,
+        env = "STRIPE_API_BASE",
+        default_value = "https://api.stripe.com"
+    )]
+    pub stripe_api_base: String,
+    /// Without it, checkout works up to placing the order and payment answers 503.
+    #[arg(long, env = "STRIPE_SECRET_KEY", hide_env_values = true)]
+    pub stripe_secret_key: Option<String>,
+    /// Verifies `Stripe-Signature` on webhooks (`whsec_…`).
+    #[arg(long, env = "STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
+    pub stripe_webhook_secret: Option<String>,
+}
+
+impl CheckoutConfig {
+    /// The store settings, validated; a broken file stops the origin at startup, not at a checkout.
+    pub fn store_settings(&self) -> anyhow::Result<meridian_domain::StoreSettings> {
+        let text = match &self.store_settings_file {
+            Some(path) => std::fs::read_to_string(path)?,
+            None => include_str!("../../demo/store.json").to_owned(),
+        };
+        let settings: meridian_domain::StoreSettings = serde_json::from_str(&text)?;
+        settings.validate()?;
+        Ok(settings)
+    }
 }
 
 impl Config {

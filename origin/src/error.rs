@@ -5,8 +5,10 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use meridian_domain::api::ErrorBody;
+use meridian_domain::{CheckoutRefusal, FieldError};
 use meridian_store::carts::CartError;
 use meridian_store::idempotency::ClaimError;
+use meridian_store::orders::ChangeError;
 use meridian_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +23,18 @@ pub enum ApiError {
     Conflict(String),
     #[error("This service only answers the storefront's edge.")]
     Unauthorized,
+    /// A refusal with its own machine code (and, for forms, the fields to fix).
+    #[error("{message}")]
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+        fields: Vec<FieldError>,
+    },
+    #[error("This API needs a valid key: send `Authorization: Bearer mk_…`.")]
+    NoApiKey,
+    #[error("This key may not do that: it needs the {0} scope.")]
+    Forbidden(&'static str),
     /// The database is saturated (pool, lock or statement timeout): retrying shortly may succeed.
     #[error("The store is busy; please try again in a moment.")]
     Busy,
@@ -62,6 +76,17 @@ impl From<CartError> for ApiError {
     }
 }
 
+impl From<ChangeError> for ApiError {
+    fn from(err: ChangeError) -> Self {
+        match err {
+            ChangeError::Invalid(e) => {
+                Self::refused(StatusCode::CONFLICT, "invalid_transition", e.to_string())
+            }
+            ChangeError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<ClaimError> for ApiError {
     fn from(err: ClaimError) -> Self {
         match err {
@@ -94,13 +119,25 @@ impl From<QueryRejection> for ApiError {
 }
 
 impl ApiError {
+    /// A refusal with a stable `code` for programs and a sentence for people.
+    pub fn refused(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self::Refused {
+            status,
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+        }
+    }
+
     fn parts(&self) -> (StatusCode, &'static str) {
         match self {
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             Self::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Self::Unauthorized | Self::NoApiKey => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::Refused { status, code, .. } => (*status, code),
             Self::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             Self::InFlight(_) => (StatusCode::SERVICE_UNAVAILABLE, "in_flight"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -118,13 +155,26 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        let body = ErrorBody {
-            error: code.to_owned(),
-            message,
+        let mut response = match self {
+            Self::Refused { fields, .. } if !fields.is_empty() => {
+                let body = CheckoutRefusal {
+                    error: code.to_owned(),
+                    message,
+                    fields,
+                };
+                (status, axum::Json(body)).into_response()
+            }
+            _ => (
+                status,
+                axum::Json(ErrorBody {
+                    error: code.to_owned(),
+                    message,
+                }),
+            )
+                .into_response(),
         };
-        let mut response = (status, axum::Json(body)).into_response();
         // 503 + Retry-After: the island and well-behaved clients retry these with the same key.
-        if matches!(self, Self::Busy | Self::InFlight(_)) {
+        if matches!(status, StatusCode::SERVICE_UNAVAILABLE) {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));

@@ -4,17 +4,22 @@
 //! [`serve`] runs it on a port and [`serve_on`] on a given listener, both with a readiness drain and
 //! graceful shutdown. Data access is `meridian_store`'s; this crate maps it to HTTP.
 
+mod admin;
 pub mod auth;
 mod carts;
 mod catalog;
+mod checkout;
 pub mod config;
 pub mod error;
 mod extract;
 mod health;
 mod idempotency;
+mod orders;
+pub mod payments;
 mod state;
 
-pub use state::AppState;
+pub use admin::openapi_document;
+pub use state::{AppState, Selling};
 
 use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::HeaderName;
@@ -51,14 +56,25 @@ pub fn router(state: AppState) -> Router {
         })
         // One access-log line per request, with status and latency, tagged with the edge's request id.
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
-    Router::new()
+    // The storefront API answers only the edge; the admin API its API keys; the webhook its signature.
+    let storefront = Router::new()
         .merge(health::router())
         .merge(catalog::router())
         .merge(carts::router())
+        .merge(checkout::router())
+        .merge(orders::router())
         .layer(axum::middleware::from_fn_with_state(
             state.edge.clone(),
             auth::require_edge,
-        ))
+        ));
+    let webhook = Router::new().route(
+        meridian_domain::api::origin::STRIPE_WEBHOOK,
+        axum::routing::post(payments::webhook::receive),
+    );
+    Router::new()
+        .merge(storefront)
+        .merge(admin::router())
+        .merge(webhook)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
@@ -79,9 +95,38 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     )
     .await?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    let state = AppState::new(db, &config.origin_secret);
+    let selling = selling(&config.checkout)?;
+    meridian_store::promos::upsert_all(db.write(), &selling.settings.promo_codes).await?;
+    let state = AppState::new(db, &config.origin_secret)
+        .selling(selling)
+        .with_payments(payment_provider(&config.checkout)?);
     let drain = Duration::from_secs(config.drain_seconds);
     serve_on(listener, state, meridian_runtime::shutdown_signal(), drain).await
+}
+
+fn selling(config: &config::CheckoutConfig) -> anyhow::Result<Selling> {
+    Ok(Selling {
+        settings: config.store_settings()?,
+        store_url: config.store_url.trim_end_matches('/').to_owned(),
+        pay_within: Duration::from_secs(config.payment_minutes.max(1) * 60),
+    })
+}
+
+/// Stripe when its keys are configured; otherwise checkout stops before payment (and says so).
+fn payment_provider(
+    config: &config::CheckoutConfig,
+) -> anyhow::Result<std::sync::Arc<dyn payments::PaymentProvider>> {
+    match (&config.stripe_secret_key, &config.stripe_webhook_secret) {
+        (Some(key), Some(webhook)) => Ok(std::sync::Arc::new(payments::stripe::Stripe::new(
+            &config.stripe_api_base,
+            key,
+            webhook,
+        )?)),
+        _ => {
+            tracing::warn!("STRIPE_SECRET_KEY/STRIPE_WEBHOOK_SECRET unset: orders cannot be paid");
+            Ok(std::sync::Arc::new(payments::Unconfigured))
+        }
+    }
 }
 
 /// Serves on `listener` until `shutdown` resolves; then readiness fails for `drain` while requests are

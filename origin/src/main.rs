@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::Parser;
-use meridian_origin::config::{Cli, Command};
+use meridian_origin::config::{ApiKeyCommand, Cli, Command};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -17,5 +17,27 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve(config) => meridian_origin::serve(config).await,
+        Command::ApiKey(command) => api_key(command).await,
+    }
+}
+
+/// `origin api-key create|revoke`: the key is printed once, on stdout only, never logged.
+async fn api_key(command: ApiKeyCommand) -> anyhow::Result<()> {
+    match command {
+        ApiKeyCommand::Create { db, name, scopes } => {
+            let pool = sqlx::PgPool::connect(&db.database_url).await?;
+            let key = meridian_store::api_keys::create(&pool, &name, &scopes).await?;
+            tracing::info!(prefix = %key.prefix, ?scopes, "API key created");
+            println!("{}", key.key);
+            Ok(())
+        }
+        ApiKeyCommand::Revoke { db, prefix } => {
+            let pool = sqlx::PgPool::connect(&db.database_url).await?;
+            if !meridian_store::api_keys::revoke(&pool, &prefix).await? {
+                anyhow::bail!("no active key with prefix {prefix}");
+            }
+            tracing::info!(%prefix, "API key revoked");
+            Ok(())
+        }
     }
 }

@@ -1,9 +1,13 @@
-//! What every handler shares: the database, the edge's credential, and the shutdown flag.
+//! What every handler shares: the database, the edge's credential, the shutdown flag, the store's selling
+//! settings and the payment provider.
 
 use crate::auth::EdgeCredential;
+use crate::payments::{PaymentProvider, Unconfigured};
+use meridian_domain::StoreSettings;
 use meridian_store::Db;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Shared by every handler: cheap to clone.
 #[derive(Clone, Debug)]
@@ -13,14 +17,47 @@ pub struct AppState {
     pub edge: EdgeCredential,
     /// Set on SIGTERM: readiness fails so load balancers drain this instance before it stops.
     pub draining: Arc<AtomicBool>,
+    pub selling: Arc<Selling>,
+    pub payments: Arc<dyn PaymentProvider>,
+}
+
+/// How the store sells: settings from the owner, the buyer-facing URL, the payment window.
+#[derive(Debug)]
+pub struct Selling {
+    pub settings: StoreSettings,
+    /// The storefront's public URL, without a trailing slash.
+    pub store_url: String,
+    pub pay_within: Duration,
 }
 
 impl AppState {
+    /// A state with the demo store's settings and no payment provider; see [`AppState::selling`] and
+    /// [`AppState::with_payments`].
     pub fn new(db: Db, edge_secret: &str) -> Self {
+        let settings = serde_json::from_str(include_str!("../../demo/store.json"))
+            .expect("the bundled demo settings parse (checked by a domain test)");
         Self {
             db,
             edge: EdgeCredential::new(edge_secret),
             draining: Arc::new(AtomicBool::new(false)),
+            selling: Arc::new(Selling {
+                settings,
+                store_url: "http://127.0.0.1:8787".into(),
+                pay_within: Duration::from_secs(30 * 60),
+            }),
+            payments: Arc::new(Unconfigured),
         }
+    }
+
+    #[must_use]
+    pub fn selling(mut self, selling: Selling) -> Self {
+        self.selling = Arc::new(selling);
+        self
+    }
+
+    #[must_use]
+    pub fn with_payments(mut self, provider: Arc<dyn PaymentProvider>) -> Self {
+        self.payments = provider;
+        self
     }
 }

@@ -9,16 +9,25 @@ use crate::schedule;
 use crate::worker::Workers;
 use std::time::{Duration, Instant};
 
-/// `jobs worker`: every job's worker, plus the product-sync schedule when one is configured.
+/// `jobs worker`: every job's worker, housekeeping (order expiry, idle carts), and the product-sync
+/// schedule when one is configured.
 pub async fn worker(queue: &QueueArgs, args: WorkerArgs) -> anyhow::Result<()> {
     let ctx = args.context().await?;
+    let housekeeping = crate::housekeeping::run(ctx.db.clone(), args.housekeeping());
     let queues = Queues::connect(&queue.redis_url, &queue.namespace).await?;
     let settings = JobSettings {
         product_sync: args.product_sync.clone(),
     };
     let workers =
         registry::register_all(Workers::new(ctx, queues, args.retry.settings()), &settings);
-    let work = workers.run(meridian_runtime::shutdown_signal());
+    let run = workers.run(meridian_runtime::shutdown_signal());
+    // Housekeeping never ends; it is dropped once the worker has shut down.
+    let work = async {
+        tokio::select! {
+            done = run => done,
+            () = housekeeping => Ok(()),
+        }
+    };
     let Some((feed_url, secs)) = args.feed_url.zip(args.sync_every_secs) else {
         return work.await;
     };

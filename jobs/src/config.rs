@@ -50,6 +50,21 @@ pub struct WorkerArgs {
     pub retry: RetryArgs,
     #[command(flatten)]
     pub product_sync: product_sync::Settings,
+    /// Expire unpaid orders and sweep idle carts this often.
+    #[arg(long, env = "HOUSEKEEPING_INTERVAL_SECONDS", default_value_t = 30)]
+    pub housekeeping_every_secs: u64,
+    /// A cart untouched this long is deleted (unless an unpaid order still points at it).
+    #[arg(long, env = "CART_IDLE_DAYS", default_value_t = 30)]
+    pub cart_idle_days: u64,
+}
+
+impl WorkerArgs {
+    pub fn housekeeping(&self) -> crate::housekeeping::Housekeeping {
+        crate::housekeeping::Housekeeping {
+            every: Duration::from_secs(self.housekeeping_every_secs.max(1)),
+            cart_idle: Duration::from_secs(self.cart_idle_days.max(1) * 24 * 60 * 60),
+        }
+    }
 }
 
 /// How failing jobs are retried before they go to the dead letters.

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod context;
 pub mod dead_letters;
+pub mod housekeeping;
 pub mod job;
 pub mod product_sync;
 pub mod queue;

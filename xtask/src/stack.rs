@@ -1,5 +1,5 @@
-//! The whole store as local processes: origin, supplier stand-in, `wrangler dev`, jobs worker; then the
-//! first product sync. Used by `cargo xtask dev` (fixed ports) and the end-to-end tests (free ports).
+//! The whole store as local processes: origin, payment and supplier stand-ins, `wrangler dev`, jobs
+//! worker; then the first product sync. Used by `cargo xtask dev` (fixed ports) and the end-to-end tests (free ports).
 //! Each process runs in its own process group so stopping the stack also stops what it spawned (workerd).
 
 use crate::net::{free_port, http_get, port_free, random_token};
@@ -29,6 +29,7 @@ pub(crate) struct Stack {
     scratch_db: Option<(String, String)>,
     edge_port: u16,
     origin_port: u16,
+    psp_port: u16,
     pub(crate) logs: PathBuf,
     /// The token `wrangler dev` accepts on the publish endpoint (random per stack).
     publish_token: String,
@@ -63,6 +64,7 @@ impl Stack {
         };
         let (edge_port, origin_port, supplier_port, inspector_port) =
             (pick(8787), pick(8081), pick(8082), pick(9229));
+        let psp_port = pick(8083);
         let logs = target_dir()
             .join("run")
             .join(format!("{mode:?}-{}", std::process::id()).to_lowercase());
@@ -76,6 +78,7 @@ impl Stack {
             scratch_db,
             edge_port,
             origin_port,
+            psp_port,
             logs,
             publish_token: token.clone(),
             origin_secret: origin_secret.clone(),
@@ -87,14 +90,31 @@ impl Stack {
             .arg("migrate")
             .env("DATABASE_URL", &database_url))?;
 
-        step("starting origin, supplier stand-in, wrangler dev and the jobs worker");
+        step("starting origin, payment and supplier stand-ins, wrangler dev and the jobs worker");
+        // The payment stand-in's keys are random per stack, like Stripe test-mode keys per account.
+        let stripe_key = format!("sk_test_{}", random_token()?);
+        let webhook_secret = format!("whsec_{}", random_token()?);
         let mut origin = Command::new(bin("origin"));
         origin
             .arg("serve")
             .env("DATABASE_URL", &database_url)
             .env("ORIGIN_LISTEN", format!("127.0.0.1:{origin_port}"))
-            .env("ORIGIN_SECRET", &origin_secret);
+            .env("ORIGIN_SECRET", &origin_secret)
+            .env("STORE_URL", stack.edge_url())
+            .env("STRIPE_API_BASE", stack.psp_url())
+            .env("STRIPE_SECRET_KEY", &stripe_key)
+            .env("STRIPE_WEBHOOK_SECRET", &webhook_secret);
         stack.spawn("origin", origin)?;
+        let mut psp = Command::new(bin("psp"));
+        psp.env("PSP_LISTEN", format!("127.0.0.1:{psp_port}"))
+            .env("PSP_PUBLIC_URL", stack.psp_url())
+            .env("PSP_SECRET_KEY", &stripe_key)
+            .env(
+                "PSP_WEBHOOK_URL",
+                format!("{}/webhooks/stripe", stack.origin_url()),
+            )
+            .env("PSP_WEBHOOK_SECRET", &webhook_secret);
+        stack.spawn("psp", psp)?;
         let mut supplier = Command::new(bin("jobs"));
         supplier.args([
             "supplier",
@@ -134,6 +154,7 @@ impl Stack {
             .env("WRANGLER_SEND_METRICS", "false");
         stack.spawn("wrangler", wrangler)?;
         stack.wait_http("origin", origin_port, "/readyz", 200, 30)?;
+        stack.wait_http("payment stand-in", psp_port, "/_psp/events", 200, 30)?;
         stack.wait_http("supplier", supplier_port, "/products.json?limit=1", 200, 30)?;
         stack.wait_http("wrangler dev", edge_port, "/robots.txt", 200, 90)?;
         let mut jobs = Command::new(bin("jobs"));
@@ -143,6 +164,9 @@ impl Stack {
         jobs.env("JOBS_NAMESPACE", &namespace)
             .env("EDGE_URL", stack.edge_url())
             .env("PUBLISH_TOKEN", &token);
+        // Tests make an order due and watch it expire; a short round keeps them quick.
+        let housekeeping = if mode == Mode::Test { "1" } else { "10" };
+        jobs.env("HOUSEKEEPING_INTERVAL_SECONDS", housekeeping);
         stack.spawn("jobs", jobs)?;
 
         step("first product sync from the supplier stand-in");
@@ -172,8 +196,13 @@ impl Stack {
             .env("ORIGIN_LOG", self.logs.join("origin.log"))
             .env("PUBLISH_TOKEN", &self.publish_token)
             .env("ORIGIN_SECRET", &self.origin_secret)
-            .env("DATABASE_URL", &self.database_url);
+            .env("DATABASE_URL", &self.database_url)
+            .env("PSP_URL", self.psp_url());
         node
+    }
+
+    pub(crate) fn psp_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.psp_port)
     }
 
     pub(crate) fn edge_url(&self) -> String {

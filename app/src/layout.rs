@@ -5,6 +5,11 @@ use leptos::hydration::HydrationScripts;
 use leptos::prelude::*;
 use meridian_domain::{routes, Category};
 
+/// What the header's cart link shows in place of the item count. The page is rendered (and cached) with
+/// this placeholder; the edge replaces it in every response it serves with the shopper's count (digits
+/// it validated, or nothing), so a shared cached page never shows one shopper's count to another.
+pub const CART_COUNT_PLACEHOLDER: &str = "__meridian_cart_count__";
+
 /// What the document around a page needs from the edge.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -42,6 +47,7 @@ pub fn loader_html(options: LeptosOptions) -> String {
 fn Shell(doc: Document, page: Page) -> impl IntoView {
     let title = format!("{} · Meridian", page.title());
     let has_islands = page.has_islands();
+    let refresh = page.refresh_seconds();
     view! {
         <html lang="en">
             <head>
@@ -50,6 +56,7 @@ fn Shell(doc: Document, page: Page) -> impl IntoView {
                 <title>{title}</title>
                 <meta name="description" content=page.description()/>
                 <link rel="stylesheet" href=doc.stylesheet/>
+                {refresh.map(|secs| view! { <meta http-equiv="refresh" content=secs.to_string()/> })}
                 // Pages without islands load no wasm at all.
                 {has_islands.then(|| view! { <HydrationScripts options=doc.options islands=true/> })}
             </head>
@@ -73,7 +80,9 @@ fn Header(categories: Vec<Category>) -> impl IntoView {
                     .map(|c| view! { <a href=routes::category(&c.slug)>{c.name}</a> })
                     .collect_view()}
             </nav>
-            <a class="cart-link" href=routes::CART>"Cart"</a>
+            <a class="cart-link" href=routes::CART>
+                "Cart"<span class="cart-count">{CART_COUNT_PLACEHOLDER}</span>
+            </a>
         </header>
     }
 }

@@ -22,9 +22,9 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub use layout::Document;
 #[cfg(feature = "ssr")]
-pub use layout::{loader_html, render};
+pub use layout::{loader_html, render, CART_COUNT_PLACEHOLDER};
 #[cfg(feature = "ssr")]
-pub use pages::Page;
+pub use pages::{DetailsForm, Page, Review, ShippingForm};
 
 /// Browser entry: wakes up the islands on the page. Everything else stays static HTML.
 #[cfg(feature = "hydrate")]

@@ -8,6 +8,21 @@ pub const HOME: &str = "/";
 pub const CART: &str = "/cart";
 /// The add-to-cart form's target when JavaScript is off.
 pub const CART_ADD: &str = "/cart/add";
+/// The cart page's quantity and remove forms.
+pub const CART_UPDATE: &str = "/cart/update";
+/// Checkout step 1: contact email and shipping address (`GET` the form, `POST` it).
+pub const CHECKOUT: &str = "/checkout";
+/// Checkout step 2: the shipping method.
+pub const CHECKOUT_SHIPPING: &str = "/checkout/shipping";
+/// Checkout step 3: everything the shopper is about to pay for, the promo form and "Pay".
+pub const CHECKOUT_REVIEW: &str = "/checkout/review";
+pub const CHECKOUT_PROMO: &str = "/checkout/promo";
+/// Places the order and sends the shopper to the payment provider.
+pub const CHECKOUT_PAY: &str = "/checkout/pay";
+/// Prefix of the buyer's order pages, `/orders/{token}`.
+pub const ORDERS: &str = "/orders";
+/// Query parameter naming the order a shopper returns with from the provider's page without paying.
+pub const RETURNING_ORDER_PARAM: &str = "order";
 /// The island's add to cart (JSON).
 pub const API_CART_LINES: &str = "/api/cart/lines";
 /// The shopper's cart as JSON.
@@ -32,6 +47,17 @@ pub fn api_product(slug: &str) -> String {
     format!("{API_PRODUCTS}/{slug}")
 }
 
+/// The buyer's order page: the confirmation, and where the provider returns after a payment.
+pub fn order(token: &str) -> String {
+    format!("{ORDERS}/{token}")
+}
+
+/// Where the provider's "return to the store" link leads when the buyer did not pay: the review, which
+/// then says why (a decline) and offers "Pay" again.
+pub fn review_after_payment(token: &str) -> String {
+    format!("{CHECKOUT_REVIEW}?{RETURNING_ORDER_PARAM}={token}")
+}
+
 /// What a request asks for. Slugs are already checked to have the catalog's shape
 /// (`^[a-z0-9]+(-[a-z0-9]+)*$`), so a malformed one never costs a KV read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +67,17 @@ pub enum Route {
     Product(String),
     Cart,
     CartAdd,
+    CartUpdate,
+    /// `GET /checkout` (the form) and `POST /checkout` (its submission).
+    Checkout,
+    CheckoutSubmit,
+    CheckoutShipping,
+    CheckoutShippingSubmit,
+    CheckoutReview,
+    CheckoutPromo,
+    CheckoutPay,
+    /// `/orders/{token}`, the token already checked to be one (64 lowercase hex).
+    Order(String),
     ApiCartLines,
     ApiCart,
     ApiCategories,
@@ -63,6 +100,13 @@ impl Route {
             Self::Product(_) => "/p/{slug}",
             Self::Cart => CART,
             Self::CartAdd => CART_ADD,
+            Self::CartUpdate => CART_UPDATE,
+            Self::Checkout | Self::CheckoutSubmit => CHECKOUT,
+            Self::CheckoutShipping | Self::CheckoutShippingSubmit => CHECKOUT_SHIPPING,
+            Self::CheckoutReview => CHECKOUT_REVIEW,
+            Self::CheckoutPromo => CHECKOUT_PROMO,
+            Self::CheckoutPay => CHECKOUT_PAY,
+            Self::Order(_) => "/orders/{token}",
             Self::ApiCartLines => API_CART_LINES,
             Self::ApiCart => API_CART,
             Self::ApiCategories => API_CATEGORIES,
@@ -107,6 +151,10 @@ pub fn match_route(method: &str, path: &str) -> Route {
         (true, _, ["c", slug]) if is_slug(slug) => Route::Category((*slug).to_owned()),
         (true, _, ["p", slug]) if is_slug(slug) => Route::Product((*slug).to_owned()),
         (true, _, ["cart"]) => Route::Cart,
+        (true, _, ["checkout"]) => Route::Checkout,
+        (true, _, ["checkout", "shipping"]) => Route::CheckoutShipping,
+        (true, _, ["checkout", "review"]) => Route::CheckoutReview,
+        (true, _, ["orders", token]) if is_order_token(token) => Route::Order((*token).to_owned()),
         (true, _, ["api", "cart"]) => Route::ApiCart,
         (true, _, ["api", "catalog", "categories"]) => Route::ApiCategories,
         (true, _, ["api", "catalog", "products"]) => Route::ApiProducts,
@@ -114,6 +162,11 @@ pub fn match_route(method: &str, path: &str) -> Route {
             Route::ApiProduct((*slug).to_owned())
         }
         (_, "POST", ["cart", "add"]) => Route::CartAdd,
+        (_, "POST", ["cart", "update"]) => Route::CartUpdate,
+        (_, "POST", ["checkout"]) => Route::CheckoutSubmit,
+        (_, "POST", ["checkout", "shipping"]) => Route::CheckoutShippingSubmit,
+        (_, "POST", ["checkout", "promo"]) => Route::CheckoutPromo,
+        (_, "POST", ["checkout", "pay"]) => Route::CheckoutPay,
         (_, "POST", ["api", "cart", "lines"]) => Route::ApiCartLines,
         (_, "POST", ["_meridian", "publish"]) => Route::Publish,
         _ => not_found(path),
@@ -137,6 +190,14 @@ pub fn is_slug(s: &str) -> bool {
                 && g.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
+}
+
+/// An order's link token as the origin mints it: 64 lowercase hex characters (256 random bits). Anything
+/// else is a 404 without asking the origin.
+pub fn is_order_token(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[cfg(test)]

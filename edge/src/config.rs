@@ -30,6 +30,8 @@ pub(crate) struct Config {
     /// Seconds a rendered catalog page may be served from the edge cache. Keys are versioned, so this only
     /// bounds how long an unpublished edit (e.g. stock) can lag.
     pub(crate) page_ttl: u32,
+    /// Where buyers may be sent to pay (see `policy::settings::Settings::payment_origin`).
+    pub(crate) payment_origin: Option<String>,
 }
 
 impl Config {
@@ -42,6 +44,7 @@ impl Config {
             origin_secret: secret("ORIGIN_SECRET"),
             publish_token: secret("PUBLISH_TOKEN"),
             page_ttl: text("PAGE_TTL_SECONDS"),
+            payment_origin: text("PAYMENT_ORIGIN"),
         });
         if !settings.problems.is_empty() && !REPORTED.replace(true) {
             for problem in &settings.problems {
@@ -52,6 +55,7 @@ impl Config {
             origin: settings.origin,
             publish_token: settings.publish_token,
             page_ttl: settings.page_ttl,
+            payment_origin: settings.payment_origin,
         }
     }
 

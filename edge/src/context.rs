@@ -8,6 +8,7 @@ use crate::policy::{cookie, request};
 use meridian_domain::api::{CLIENT_REQUEST_ID_HEADER, REQUEST_ID_HEADER};
 use meridian_domain::routes::{match_route, Route};
 use meridian_domain::Category;
+use std::cell::Cell;
 use worker::{Context, Env, Request, Response, Result};
 
 pub(crate) struct Edge {
@@ -21,6 +22,9 @@ pub(crate) struct Edge {
     pub(crate) request_id: String,
     /// The id the client sent, if well formed: logged and passed to the origin as the client's, never ours.
     pub(crate) client_request_id: Option<String>,
+    /// The item count of the shopper's cart if this request saw it (0: empty or gone), for the header's
+    /// count cookie (see `policy::personal`).
+    pub(crate) seen_count: Cell<Option<u32>>,
 }
 
 impl Edge {
@@ -37,7 +41,19 @@ impl Edge {
             route,
             request_id: uuid::Uuid::new_v4().to_string(),
             client_request_id,
+            seen_count: Cell::new(None),
         }
+    }
+
+    /// Records the cart's item count as the origin just reported it (0 when the shopper has no cart).
+    pub(crate) fn saw_cart(&self, item_count: u32) {
+        self.seen_count.set(Some(item_count));
+    }
+
+    /// Plain `http` on a loopback host: `wrangler dev`, the tests (see `policy::cookie`).
+    pub(crate) fn is_local_http(&self) -> Result<bool> {
+        let url = self.req.url()?;
+        Ok(url.scheme() == "http" && cookie::is_loopback(url.host_str().unwrap_or_default()))
     }
 
     pub(crate) fn header(&self, name: &str) -> Option<String> {

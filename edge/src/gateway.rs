@@ -7,14 +7,17 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::http::{json_error, redirect};
 use crate::origin::{Call, OriginReply};
 use crate::policy::cookie::set_cart_cookie;
+use crate::policy::form::Fields;
 use crate::policy::request::{check_body, idempotency_key};
 use meridian_domain::api::{origin as paths, IDEMPOTENCY_HEADER};
 use meridian_domain::{AddLine, Cart};
 use worker::{Method, Response};
 
 mod form;
+mod update;
 
 pub(crate) use form::add_line_form;
+pub(crate) use update::update_line_form;
 
 /// Larger cart bodies are refused before they are read.
 const MAX_BODY: usize = 16 * 1024;
@@ -47,6 +50,9 @@ async fn forward_line(edge: &Edge, line: &AddLine, key: &str) -> EdgeResult<Adde
             .await?;
         // A cart the origin no longer knows (expired, or a reset database) is replaced, not an error.
         if reply.status != 404 {
+            if reply.status == 200 {
+                note_cart(edge, &reply.body);
+            }
             return Ok(Added::unchanged(reply));
         }
     }
@@ -58,6 +64,7 @@ async fn forward_line(edge: &Edge, line: &AddLine, key: &str) -> EdgeResult<Adde
     }
     let cart: Cart = serde_json::from_str(&created.body)
         .map_err(|_| EdgeError::BadGateway("origin sent an unreadable cart".into()))?;
+    edge.saw_cart(cart.item_count);
     let id = cart.id.to_string();
     let new_cookie = Some(set_cart_cookie(edge.cart_cookie_name()?, &id));
     // The cart was created holding the line: to the caller this is a successful add (200).
@@ -68,14 +75,35 @@ async fn forward_line(edge: &Edge, line: &AddLine, key: &str) -> EdgeResult<Adde
     })
 }
 
-fn post<'a>(what: &'static str, path: &'a str, body: &'a str, key: &'a str) -> Call<'a> {
-    Call {
-        what,
-        method: Method::Post,
-        path,
-        body: Some(body),
-        idempotency_key: Some(key),
+/// Remembers the item count of a cart the origin answered with, for the header (see `Edge::saw_cart`).
+/// An unreadable body changes nothing: the count is a convenience, the answer is passed on either way.
+pub(crate) fn note_cart(edge: &Edge, body: &str) {
+    if let Ok(cart) = serde_json::from_str::<Cart>(body) {
+        edge.saw_cart(cart.item_count);
     }
+}
+
+fn post<'a>(what: &'static str, path: &'a str, body: &'a str, key: &'a str) -> Call<'a> {
+    Call::write(what, Method::Post, path, body, key)
+}
+
+/// A form post from our own pages, read once the guard passed (cross-site, size, type); `Err` is the
+/// refusal page to answer with.
+pub(crate) async fn read_form(edge: &mut Edge, max: usize) -> EdgeResult<Result<Fields, Response>> {
+    if let Some(refused) = guard_write(edge, "application/x-www-form-urlencoded", max)? {
+        return Ok(Err(refused));
+    }
+    Ok(Ok(Fields::parse(&edge.req.bytes().await?)))
+}
+
+/// The page for a form whose key is not one of ours: a reload gives the form a fresh key.
+pub(crate) fn stale_form(edge: &Edge, title: &str) -> EdgeResult {
+    edge.refuse(
+        400,
+        "bad_request",
+        title,
+        "Please reload the page and try again.",
+    )
 }
 
 /// Refuses cross-site writes and bodies of the wrong size or type, before anything is read.
@@ -135,22 +163,22 @@ pub(crate) async fn add_line(edge: &mut Edge) -> EdgeResult {
 /// The shopper's cart from the origin; `None` if they have none (or it no longer exists).
 pub(crate) async fn load_cart(edge: &Edge) -> EdgeResult<Option<Cart>> {
     let Some(id) = edge.cart_id()? else {
+        edge.saw_cart(0);
         return Ok(None);
     };
     let path = paths::cart(&id);
-    let call = Call {
-        what: "read cart",
-        method: Method::Get,
-        path: &path,
-        body: None,
-        idempotency_key: None,
-    };
-    let reply = edge.call_origin(call).await?;
+    let reply = edge.call_origin(Call::read("read cart", &path)).await?;
     match reply.status {
-        200 => Ok(Some(serde_json::from_str(&reply.body).map_err(|_| {
-            EdgeError::BadGateway("origin sent an unreadable cart".into())
-        })?)),
-        404 => Ok(None),
+        200 => {
+            let cart: Cart = serde_json::from_str(&reply.body)
+                .map_err(|_| EdgeError::BadGateway("origin sent an unreadable cart".into()))?;
+            edge.saw_cart(cart.item_count);
+            Ok(Some(cart))
+        }
+        404 => {
+            edge.saw_cart(0);
+            Ok(None)
+        }
         status => Err(EdgeError::BadGateway(format!(
             "origin answered {status} for a cart"
         ))),
@@ -171,7 +199,7 @@ pub(crate) async fn get_cart(edge: &Edge) -> EdgeResult {
     }
 }
 
-/// After a form add: the cart page, with the new cart's cookie if one was created.
+/// After a form post: the cart page, with the new cart's cookie if one was created.
 fn see_cart(new_cookie: Option<String>) -> EdgeResult {
     let reply = redirect(303, meridian_domain::routes::CART)?;
     if let Some(cookie) = new_cookie {

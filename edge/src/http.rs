@@ -8,30 +8,46 @@ use meridian_domain::Category;
 use std::sync::OnceLock;
 use worker::{Response, Result};
 
-const SECURITY_HEADERS: [(&str, &str); 4] = [
+const SECURITY_HEADERS: [(&str, &str); 3] = [
     (
         "strict-transport-security",
         "max-age=31536000; includeSubDomains",
     ),
     ("x-content-type-options", "nosniff"),
-    ("referrer-policy", "strict-origin-when-cross-origin"),
     ("x-frame-options", "DENY"),
 ];
 
-/// The CSP of this build: the island loader is the same on every page of one asset version, so its hash is
-/// computed once per isolate from the loader alone (no supplier text is ever hashed).
+/// Hashes of the island loader: the same on every page of one asset version, so computed once per
+/// isolate from the loader alone (no supplier text is ever hashed).
+fn script_hashes() -> &'static [String] {
+    static HASHES: OnceLock<Vec<String>> = OnceLock::new();
+    HASHES.get_or_init(|| csp::inline_script_hashes(&loader_html(leptos_options())))
+}
+
+/// The CSP of this build.
 fn content_security_policy() -> &'static str {
     static POLICY: OnceLock<String> = OnceLock::new();
-    POLICY.get_or_init(|| csp::policy(&csp::inline_script_hashes(&loader_html(leptos_options()))))
+    POLICY.get_or_init(|| csp::policy(script_hashes(), &[]))
+}
+
+/// The CSP of a page whose forms may land on `form_actions` too (the review page's "Pay").
+pub(crate) fn policy_with_form_actions(form_actions: &[String]) -> String {
+    csp::policy(script_hashes(), form_actions)
 }
 
 /// Adds our request id and the security headers to every response leaving the worker.
 pub(crate) fn finish(response: Response, request_id: &str) -> Result<Response> {
     let headers = mutable_headers(&response)?;
     headers.set(REQUEST_ID_HEADER, request_id)?;
-    headers.set("content-security-policy", content_security_policy())?;
     for (name, value) in SECURITY_HEADERS {
         headers.set(name, value)?;
+    }
+    // Unless the handler chose a stricter value (the review's CSP, `no-referrer` on checkout pages).
+    if !headers.has("content-security-policy")? {
+        headers.set("content-security-policy", content_security_policy())?;
+    }
+    if !headers.has("referrer-policy")? {
+        headers.set("referrer-policy", "strict-origin-when-cross-origin")?;
     }
     Ok(response.with_headers(headers))
 }

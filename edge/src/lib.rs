@@ -3,13 +3,16 @@
 
 mod api;
 mod catalog;
+mod checkout;
 mod config;
 mod context;
 mod error;
 mod gateway;
 mod http;
+mod orders;
 mod origin;
 mod pages;
+mod personal;
 mod policy;
 mod publish;
 
@@ -25,6 +28,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Ok(response) => response,
         Err(err) => edge.failure(&err)?,
     };
+    let response = edge.personalise(response).await?;
     http::finish(response, &edge.request_id)
 }
 
@@ -36,6 +40,15 @@ async fn route(edge: &mut Edge) -> EdgeResult {
         Route::Product(slug) => pages::product(edge, &slug).await,
         Route::Cart => pages::cart(edge).await,
         Route::CartAdd => gateway::add_line_form(edge).await,
+        Route::CartUpdate => gateway::update_line_form(edge).await,
+        Route::Checkout => checkout::details(edge).await,
+        Route::CheckoutSubmit => checkout::save_details(edge).await,
+        Route::CheckoutShipping => checkout::shipping(edge).await,
+        Route::CheckoutShippingSubmit => checkout::save_shipping(edge).await,
+        Route::CheckoutReview => checkout::review(edge).await,
+        Route::CheckoutPromo => checkout::save_promo(edge).await,
+        Route::CheckoutPay => checkout::pay(edge).await,
+        Route::Order(token) => orders::order(edge, &token).await,
         Route::ApiCartLines => gateway::add_line(edge).await,
         Route::ApiCart => gateway::get_cart(edge).await,
         Route::ApiCategories => api::categories(edge).await,

@@ -28,6 +28,36 @@ pub(crate) struct Call<'a> {
     pub(crate) idempotency_key: Option<&'a str>,
 }
 
+impl<'a> Call<'a> {
+    /// A read (reads need no key: they change nothing).
+    pub(crate) fn read(what: &'static str, path: &'a str) -> Self {
+        Self {
+            what,
+            method: Method::Get,
+            path,
+            body: None,
+            idempotency_key: None,
+        }
+    }
+
+    /// A write with a JSON body under an idempotency key.
+    pub(crate) fn write(
+        what: &'static str,
+        method: Method,
+        path: &'a str,
+        body: &'a str,
+        key: &'a str,
+    ) -> Self {
+        Self {
+            what,
+            method,
+            path,
+            body: Some(body),
+            idempotency_key: Some(key),
+        }
+    }
+}
+
 /// Why one attempt failed.
 enum Attempt {
     /// The connection failed before an answer: safe to try once more (see `call_origin`).

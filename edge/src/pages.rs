@@ -4,10 +4,8 @@ use crate::catalog::{Catalog, Rendered};
 use crate::context::Edge;
 use crate::error::EdgeResult;
 use crate::gateway;
-use crate::http::{html, mutable_headers, problem_page};
+use crate::http::{html, problem_page};
 use meridian_app::Page;
-use meridian_domain::api::IDEMPOTENCY_PLACEHOLDER;
-use worker::Response;
 
 pub(crate) async fn home(edge: &Edge) -> EdgeResult {
     edge.cached(None, |snap| async move {
@@ -45,48 +43,30 @@ pub(crate) async fn category(edge: &Edge, slug: &str) -> EdgeResult {
 }
 
 /// The product page. Its add-to-cart form carries a placeholder key; every response served (hit or miss)
-/// gets its own fresh key, so the shared cached HTML never gives two page views the same key.
+/// gets its own fresh key (see `personal`), so the shared cached HTML never gives two views the same key.
 pub(crate) async fn product(edge: &Edge, slug: &str) -> EdgeResult {
-    let response = edge
-        .cached(None, |snap| async move {
-            let categories = snap.index.categories;
-            Ok(match snap.catalog.product(slug).await? {
-                Some(product) => Rendered::Fresh(html(
+    edge.cached(None, |snap| async move {
+        let categories = snap.index.categories;
+        Ok(match snap.catalog.product(slug).await? {
+            Some(product) => Rendered::Fresh(html(
+                &edge.config,
+                Page::Product(Box::new(product)),
+                categories,
+                200,
+            )?),
+            None => {
+                let message = "We could not find that product.";
+                Rendered::Missing(problem_page(
                     &edge.config,
-                    Page::Product(Box::new(product)),
+                    404,
+                    "Product not found",
+                    message,
                     categories,
-                    200,
-                )?),
-                None => {
-                    let message = "We could not find that product.";
-                    Rendered::Missing(problem_page(
-                        &edge.config,
-                        404,
-                        "Product not found",
-                        message,
-                        categories,
-                    )?)
-                }
-            })
+                )?)
+            }
         })
-        .await?;
-    if response.status_code() != 200 {
-        return Ok(response);
-    }
-    Ok(with_fresh_form_key(response).await?)
-}
-
-/// Replaces the form's key placeholder with a new key. The response is per view now: no browser caching.
-async fn with_fresh_form_key(mut response: Response) -> worker::Result<Response> {
-    let body = response.text().await?;
-    let key = uuid::Uuid::new_v4().to_string();
-    let headers = mutable_headers(&response)?;
-    headers.set("cache-control", "private, no-store")?;
-    Ok(
-        Response::from_html(body.replace(IDEMPOTENCY_PLACEHOLDER, &key))?
-            .with_status(response.status_code())
-            .with_headers(headers),
-    )
+    })
+    .await
 }
 
 /// The shopper's own cart: never cached, every figure straight from the origin.

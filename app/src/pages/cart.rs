@@ -1,8 +1,10 @@
-//! The cart page. Rendered per shopper and never cached; every figure comes from the origin.
+//! The cart page. Rendered per shopper and never cached; every figure comes from the origin. Each line has
+//! a plain form (quantity + "Update", or "Remove") that posts to the edge, so it works without JavaScript.
 
 use leptos::prelude::*;
+use meridian_domain::api::{IDEMPOTENCY_FIELD, IDEMPOTENCY_PLACEHOLDER};
 use meridian_domain::routes::{self, product as product_href};
-use meridian_domain::{Cart, UnavailableLine};
+use meridian_domain::{Cart, CartLine, UnavailableLine, MAX_LINE_QUANTITY};
 
 #[component]
 pub(crate) fn CartView(cart: Option<Cart>) -> impl IntoView {
@@ -24,12 +26,13 @@ pub(crate) fn CartView(cart: Option<Cart>) -> impl IntoView {
         .lines
         .into_iter()
         .map(|line| {
+            let form = view! { <LineForm line=line.clone()/> };
             view! {
                 <tr class="cart-line" data-sku=line.sku.clone()>
                     <td><a href=product_href(&line.product_slug)>{line.product_title}</a>
                         <span class="variant">{line.variant_title}</span></td>
                     <td class="num">{line.unit_price.to_string()}</td>
-                    <td class="num qty">{line.quantity}</td>
+                    <td class="num qty">{form}</td>
                     <td class="num line-total">{line.line_total.to_string()}</td>
                 </tr>
             }
@@ -46,8 +49,33 @@ pub(crate) fn CartView(cart: Option<Cart>) -> impl IntoView {
             </tr></tfoot>
         </table>
         <Unavailable lines=unavailable/>
+        <p class="cart-actions">
+            <a href=routes::HOME>"Continue shopping"</a>
+            <a class="button checkout" href=routes::CHECKOUT>"Checkout"</a>
+        </p>
     }
     .into_any()
+}
+
+/// One line's quantity form (0 removes the line). "Remove" is the same form's second button (the edge
+/// reads `remove` as quantity 0; `formnovalidate` so a half-typed number never blocks it); Enter in the
+/// number field submits "Update", the first button.
+#[component]
+fn LineForm(line: CartLine) -> impl IntoView {
+    let label = format!(
+        "Quantity of {} ({})",
+        line.product_title, line.variant_title
+    );
+    view! {
+        <form class="line-quantity" method="post" action=routes::CART_UPDATE>
+            <input type="hidden" name="sku" value=line.sku/>
+            <input type="hidden" name=IDEMPOTENCY_FIELD value=IDEMPOTENCY_PLACEHOLDER/>
+            <input type="number" name="quantity" value=line.quantity min="0" max=MAX_LINE_QUANTITY
+                aria-label=label inputmode="numeric"/>
+            <button type="submit" class="update">"Update"</button>
+            <button type="submit" class="remove" name="remove" value="1" formnovalidate>"Remove"</button>
+        </form>
+    }
 }
 
 pub(super) fn subtotal_label(items: u32) -> String {

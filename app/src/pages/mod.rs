@@ -3,9 +3,15 @@
 
 mod cart;
 mod catalog;
+mod checkout;
+mod order;
+mod summary;
 
+pub use checkout::{DetailsForm, Review, ShippingForm};
 use leptos::prelude::*;
-use meridian_domain::{Cart, CatalogIndex, Category, ProductCard, ProductDetail};
+use meridian_domain::{
+    Cart, CatalogIndex, Category, OrderStatus, OrderView, ProductCard, ProductDetail,
+};
 
 /// A page and the data it shows.
 #[derive(Debug, Clone)]
@@ -18,6 +24,14 @@ pub enum Page {
     Product(Box<ProductDetail>),
     /// `None`: the shopper has no cart yet.
     Cart(Option<Cart>),
+    /// Checkout step 1: contact and address.
+    CheckoutDetails(Box<DetailsForm>),
+    /// Checkout step 2: the shipping method.
+    CheckoutShipping(Box<ShippingForm>),
+    /// Checkout step 3: everything to be paid, the promo form and "Pay".
+    CheckoutReview(Box<Review>),
+    /// The buyer's order: confirmation and status.
+    Order(Box<OrderView>),
     /// An error page: a title and a sentence for the shopper.
     Problem {
         title: String,
@@ -32,6 +46,10 @@ impl Page {
             Self::Category { category, .. } => category.name.clone(),
             Self::Product(p) => p.title.clone(),
             Self::Cart(_) => "Your cart".to_owned(),
+            Self::CheckoutDetails(_) => "Checkout: contact and address".to_owned(),
+            Self::CheckoutShipping(_) => "Checkout: shipping".to_owned(),
+            Self::CheckoutReview(_) => "Checkout: review and pay".to_owned(),
+            Self::Order(order) => format!("Order {}", order.number),
             Self::Problem { title, .. } => title.clone(),
         }
     }
@@ -49,6 +67,15 @@ impl Page {
         matches!(self, Self::Product(_))
     }
 
+    /// Seconds after which the browser should load the page again (`<meta http-equiv="refresh">`): an
+    /// order waiting for the provider's confirmation polls without any JavaScript.
+    pub fn refresh_seconds(&self) -> Option<u32> {
+        match self {
+            Self::Order(order) if order.status == OrderStatus::PendingPayment => Some(2),
+            _ => None,
+        }
+    }
+
     pub(crate) fn into_view(self) -> AnyView {
         match self {
             Self::Home(index) => view! { <catalog::Home index=index/> }.into_any(),
@@ -57,6 +84,12 @@ impl Page {
             }
             Self::Product(p) => view! { <crate::product::ProductView product=*p/> }.into_any(),
             Self::Cart(cart) => view! { <cart::CartView cart=cart/> }.into_any(),
+            Self::CheckoutDetails(form) => view! { <checkout::Details form=*form/> }.into_any(),
+            Self::CheckoutShipping(form) => view! { <checkout::Shipping form=*form/> }.into_any(),
+            Self::CheckoutReview(review) => {
+                view! { <checkout::ReviewView review=*review/> }.into_any()
+            }
+            Self::Order(order) => view! { <order::OrderPage order=*order/> }.into_any(),
             Self::Problem { title, message } => view! {
                 <section class="problem">
                     <h1>{title}</h1>

@@ -26,6 +26,57 @@ fn builders_and_matcher_agree() {
     assert_eq!(match_route("POST", PUBLISH), Route::Publish);
 }
 
+const TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+#[test]
+fn checkout_pages_read_and_post_at_one_path() {
+    assert_eq!(match_route("POST", CART_UPDATE), Route::CartUpdate);
+    assert_eq!(match_route("GET", CHECKOUT), Route::Checkout);
+    assert_eq!(match_route("POST", CHECKOUT), Route::CheckoutSubmit);
+    assert_eq!(
+        match_route("GET", CHECKOUT_SHIPPING),
+        Route::CheckoutShipping
+    );
+    assert_eq!(
+        match_route("POST", CHECKOUT_SHIPPING),
+        Route::CheckoutShippingSubmit
+    );
+    assert_eq!(match_route("GET", CHECKOUT_REVIEW), Route::CheckoutReview);
+    assert_eq!(match_route("POST", CHECKOUT_PROMO), Route::CheckoutPromo);
+    assert_eq!(match_route("POST", CHECKOUT_PAY), Route::CheckoutPay);
+    assert_eq!(
+        match_route("GET", &order(TOKEN)),
+        Route::Order(TOKEN.into())
+    );
+    assert_eq!(
+        review_after_payment(TOKEN),
+        format!("/checkout/review?order={TOKEN}")
+    );
+    assert_eq!(match_route("GET", CHECKOUT_PAY), Route::NotFound);
+    assert_eq!(match_route("GET", CART_UPDATE), Route::NotFound);
+    assert_eq!(match_route("POST", CHECKOUT_REVIEW), Route::NotFound);
+    assert_eq!(match_route("POST", &order(TOKEN)), Route::NotFound);
+    assert_eq!(
+        match_route("GET", "/checkout/"),
+        Route::Canonical(CHECKOUT.into())
+    );
+}
+
+#[test]
+fn malformed_order_tokens_are_not_found_without_a_lookup() {
+    assert!(is_order_token(TOKEN));
+    for bad in [
+        &TOKEN[1..],
+        &format!("{TOKEN}0"),
+        &TOKEN.to_uppercase(),
+        &TOKEN.replace('a', "g"),
+        "",
+    ] {
+        assert!(!is_order_token(bad), "{bad}");
+        assert_eq!(match_route("GET", &order(bad)), Route::NotFound, "{bad}");
+    }
+}
+
 #[test]
 fn methods_must_match() {
     assert_eq!(match_route("GET", CART_ADD), Route::NotFound);
@@ -94,6 +145,11 @@ fn malformed_slugs_are_not_found_without_a_lookup() {
 #[test]
 fn patterns_never_carry_the_path() {
     assert_eq!(match_route("GET", "/p/secret-slug").pattern(), "/p/{slug}");
+    assert_eq!(
+        match_route("GET", &order(TOKEN)).pattern(),
+        "/orders/{token}"
+    );
+    assert!(!match_route("POST", CHECKOUT_PAY).is_api());
     assert!(match_route("POST", API_CART_LINES).is_api());
     assert!(!match_route("POST", CART_ADD).is_api());
     assert!(match_route("GET", "/api/whatever").is_api());

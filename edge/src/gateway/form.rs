@@ -1,34 +1,27 @@
 //! `POST /cart/add`: the product form when JavaScript is off. Same write as the island's, then a redirect to
 //! the cart. Every refusal is a page with fixed text: nothing the request sent is shown back.
 
-use super::{forward_line, guard_write, see_cart};
+use super::{forward_line, read_form, see_cart, stale_form};
 use crate::context::Edge;
 use crate::error::EdgeResult;
-use crate::policy::request::idempotency_key;
-use meridian_domain::api::{IDEMPOTENCY_FIELD, IDEMPOTENCY_PLACEHOLDER};
 use meridian_domain::AddLine;
 
-/// A form post is three short fields.
-const MAX_FORM: usize = 4 * 1024;
+/// A cart form is a few short fields.
+pub(super) const MAX_FORM: usize = 4 * 1024;
 const TITLE: &str = "Could not add to cart";
 
 pub(crate) async fn add_line_form(edge: &mut Edge) -> EdgeResult {
-    if let Some(refused) = guard_write(edge, "application/x-www-form-urlencoded", MAX_FORM)? {
-        return Ok(refused);
-    }
-    let bytes = edge.req.bytes().await?;
-    let field = |name: &str| {
-        form_urlencoded::parse(&bytes)
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
+    let fields = match read_form(edge, MAX_FORM).await? {
+        Ok(fields) => fields,
+        Err(refused) => return Ok(refused),
     };
-    let Some(sku) = field("sku").filter(|s| !s.is_empty() && s.len() <= 200) else {
+    let Some(sku) = fields
+        .get("sku")
+        .filter(|s| !s.is_empty() && s.len() <= 200)
+    else {
         return edge.refuse(422, "unprocessable", TITLE, "Please choose an item to add.");
     };
-    let Ok(quantity) = field("quantity")
-        .unwrap_or_else(|| "1".into())
-        .parse::<u32>()
-    else {
+    let Ok(quantity) = fields.get("quantity").unwrap_or("1").parse::<u32>() else {
         return edge.refuse(
             422,
             "unprocessable",
@@ -37,16 +30,14 @@ pub(crate) async fn add_line_form(edge: &mut Edge) -> EdgeResult {
         );
     };
     // A page served without the edge's substitution still works: the edge mints the key then.
-    let sent = field(IDEMPOTENCY_FIELD).filter(|k| k != IDEMPOTENCY_PLACEHOLDER);
-    let Ok(key) = idempotency_key(sent) else {
-        return edge.refuse(
-            400,
-            "bad_request",
-            TITLE,
-            "Please reload the page and try again.",
-        );
+    let Ok(key) = fields.idempotency_key() else {
+        return stale_form(edge, TITLE);
     };
-    let added = forward_line(edge, &AddLine { sku, quantity }, &key).await?;
+    let line = AddLine {
+        sku: sku.to_owned(),
+        quantity,
+    };
+    let added = forward_line(edge, &line, &key).await?;
     match added.status {
         200 | 201 => see_cart(added.new_cookie),
         status => {

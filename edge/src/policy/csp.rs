@@ -32,14 +32,19 @@ pub(crate) fn inline_script_hashes(html: &str) -> Vec<String> {
     hashes
 }
 
-/// The policy for every response. Images are our own `/media/…`; wasm needs 'wasm-unsafe-eval'.
-pub(crate) fn policy(script_hashes: &[String]) -> String {
+/// The policy for every response. Images are our own `/media/…`; wasm needs 'wasm-unsafe-eval'. Forms post
+/// to us only, except where a page lists `form_actions` (the review page's "Pay" form, whose answer
+/// redirects to the payment provider: see `policy::payment`).
+pub(crate) fn policy(script_hashes: &[String], form_actions: &[String]) -> String {
     let mut script_src = vec!["'self'", "'wasm-unsafe-eval'"];
     script_src.extend(script_hashes.iter().map(String::as_str));
+    let mut form_action = vec!["'self'"];
+    form_action.extend(form_actions.iter().map(String::as_str));
     format!(
         "default-src 'self'; script-src {}; style-src 'self'; img-src 'self'; connect-src 'self'; \
-         object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-        script_src.join(" ")
+         object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action {}",
+        script_src.join(" "),
+        form_action.join(" ")
     )
 }
 
@@ -61,10 +66,17 @@ mod tests {
 
     #[test]
     fn the_policy_allows_no_inline_script_but_the_hashed_ones() {
-        let p = policy(&["'sha256-abc='".to_owned()]);
+        let p = policy(&["'sha256-abc='".to_owned()], &[]);
         assert!(p.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='; "));
         assert!(!p.contains("unsafe-inline"));
         assert!(p.contains("img-src 'self';"));
         assert!(p.contains("frame-ancestors 'none'"));
+        assert!(p.ends_with("form-action 'self'"));
+    }
+
+    #[test]
+    fn a_page_may_let_its_forms_land_on_the_payment_provider() {
+        let p = policy(&[], &["https://checkout.stripe.com".to_owned()]);
+        assert!(p.ends_with("form-action 'self' https://checkout.stripe.com"));
     }
 }

@@ -3,8 +3,12 @@
 //! read headers, call these and act on the answer.
 
 pub(crate) mod cache_key;
+pub(crate) mod checkout;
 pub(crate) mod cookie;
 pub(crate) mod csp;
+pub(crate) mod form;
+pub(crate) mod payment;
+pub(crate) mod personal;
 pub(crate) mod publish;
 pub(crate) mod request;
 pub(crate) mod settings;

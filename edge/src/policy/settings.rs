@@ -14,6 +14,7 @@ pub(crate) struct RawSettings {
     pub(crate) origin_secret: Option<String>,
     pub(crate) publish_token: Option<String>,
     pub(crate) page_ttl: Option<String>,
+    pub(crate) payment_origin: Option<String>,
 }
 
 /// Where the origin is and the credential it requires from us.
@@ -31,6 +32,9 @@ pub(crate) struct Settings {
     /// `None`: publishing is off (unset, or refused as too short: see `problems`).
     pub(crate) publish_token: Option<String>,
     pub(crate) page_ttl: u32,
+    /// `scheme://host[:port]` of the payment provider's hosted pages: the only place the edge sends a
+    /// buyer to pay (see `policy::payment`). `None`: only a local provider works (under `wrangler dev`).
+    pub(crate) payment_origin: Option<String>,
     /// Misconfiguration to log as errors.
     pub(crate) problems: Vec<String>,
 }
@@ -61,13 +65,39 @@ impl Settings {
                 DEFAULT_PAGE_TTL
             }
         };
+        let payment_origin = match payment_origin(raw.payment_origin.as_deref()) {
+            Ok(origin) => Some(origin),
+            Err(problem) => {
+                problems.push(problem);
+                None
+            }
+        };
         Self {
             origin,
             publish_token,
             page_ttl,
+            payment_origin,
             problems,
         }
     }
+}
+
+/// `PAYMENT_ORIGIN`, lower-cased, without a trailing slash: https (http only on loopback), no path.
+fn payment_origin(value: Option<&str>) -> Result<String, String> {
+    let value = value
+        .map(|v| v.trim().trim_end_matches('/').to_ascii_lowercase())
+        .filter(|v| !v.is_empty())
+        .ok_or("PAYMENT_ORIGIN is not set: buyers can be sent to a local payment page only")?;
+    let refused = || {
+        format!("PAYMENT_ORIGIN must be https://host[:port] (plain http only to loopback), got {value:?}: buyers can be sent to a local payment page only")
+    };
+    let (scheme, rest) = value.split_once("://").ok_or_else(refused)?;
+    let local_http = scheme == "http" && is_loopback(host_of(rest));
+    let bare = !rest.is_empty() && !rest.contains(['/', '?', '#', '@']);
+    if !(bare && (scheme == "https" || local_http)) {
+        return Err(refused());
+    }
+    Ok(value)
 }
 
 fn origin_link(url: Option<&str>, secret: Option<&str>) -> Result<OriginLink, String> {

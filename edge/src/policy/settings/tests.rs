@@ -10,6 +10,7 @@ fn raw(url: &str, secret: Option<&str>) -> RawSettings {
         origin_secret: secret.map(str::to_owned),
         publish_token: Some(SECRET.to_owned()),
         page_ttl: None,
+        payment_origin: Some("https://checkout.stripe.com".to_owned()),
     }
 }
 
@@ -99,5 +100,37 @@ fn a_bad_page_ttl_is_reported_not_silently_replaced() {
         r.page_ttl = Some(value.into());
         let s = Settings::validate(r);
         assert_eq!((s.page_ttl, s.problems.len()), (ttl, problems), "{value}");
+    }
+}
+
+#[test]
+fn the_payment_origin_is_a_bare_https_origin() {
+    let with = |value: Option<&str>| {
+        let mut r = raw("https://o.example", Some(SECRET));
+        r.payment_origin = value.map(str::to_owned);
+        Settings::validate(r)
+    };
+    let good = with(Some("HTTPS://Checkout.Stripe.com/"));
+    assert_eq!(
+        good.payment_origin.as_deref(),
+        Some("https://checkout.stripe.com")
+    );
+    assert!(good.problems.is_empty());
+    assert_eq!(
+        with(Some("http://127.0.0.1:4242"))
+            .payment_origin
+            .as_deref(),
+        Some("http://127.0.0.1:4242")
+    );
+    for bad in [
+        Some("http://pay.example"),
+        Some("https://pay.example/c/pay"),
+        Some("https://user@pay.example"),
+        Some("pay.example"),
+        None,
+    ] {
+        let s = with(bad);
+        assert_eq!(s.payment_origin, None, "{bad:?}");
+        assert!(s.problems[0].contains("PAYMENT_ORIGIN"), "{bad:?}");
     }
 }

@@ -1,0 +1,106 @@
+//! Steps 1 and 2: contact and address, then the shipping method. A refused step is shown again (422)
+//! with what the shopper typed and the origin's message next to each field; nothing was saved.
+
+use super::{load, private_page, save, see, Saved, MAX_FORM, TITLE};
+use crate::context::Edge;
+use crate::error::EdgeResult;
+use crate::gateway::{read_form, stale_form};
+use crate::policy::checkout::{earlier_step, Step};
+use meridian_app::{DetailsForm, Page, ShippingForm};
+use meridian_domain::routes;
+use meridian_domain::{CheckoutUpdate, FieldError};
+
+/// `GET /checkout`
+pub(crate) async fn details(edge: &Edge) -> EdgeResult {
+    let Some(checkout) = load(edge).await? else {
+        return see(routes::CART);
+    };
+    if let Some(path) = earlier_step(&checkout.missing, Step::Details) {
+        return see(path);
+    }
+    let form = DetailsForm::prefilled(&checkout);
+    private_page(edge, Page::CheckoutDetails(Box::new(form)), 200)
+}
+
+/// `POST /checkout`: email and address → the shipping step.
+pub(crate) async fn save_details(edge: &mut Edge) -> EdgeResult {
+    let fields = match read_form(edge, MAX_FORM).await? {
+        Ok(fields) => fields,
+        Err(refused) => return Ok(refused),
+    };
+    let Ok(key) = fields.idempotency_key() else {
+        return stale_form(edge, TITLE);
+    };
+    let (email, address) = fields.details();
+    let update = CheckoutUpdate {
+        email: Some(email.clone()),
+        address: Some(address.clone()),
+        ..CheckoutUpdate::default()
+    };
+    let refusal = match save(edge, &update, &key).await? {
+        Saved::Done => return see(routes::CHECKOUT_SHIPPING),
+        Saved::NoCart => return see(routes::CART),
+        Saved::Refused(refusal) => refusal,
+    };
+    let Some(checkout) = load(edge).await? else {
+        return see(routes::CART);
+    };
+    let mut errors = refusal.fields;
+    if errors.is_empty() {
+        // A refusal of the whole step (say, the cart emptied meanwhile) still says why.
+        errors.push(FieldError::new("form", refusal.message));
+    }
+    let form = DetailsForm::refused(&checkout, email, address, errors);
+    private_page(edge, Page::CheckoutDetails(Box::new(form)), 422)
+}
+
+/// `GET /checkout/shipping`
+pub(crate) async fn shipping(edge: &Edge) -> EdgeResult {
+    let Some(checkout) = load(edge).await? else {
+        return see(routes::CART);
+    };
+    if let Some(path) = earlier_step(&checkout.missing, Step::Shipping) {
+        return see(path);
+    }
+    let form = ShippingForm {
+        checkout,
+        error: None,
+    };
+    private_page(edge, Page::CheckoutShipping(Box::new(form)), 200)
+}
+
+/// `POST /checkout/shipping`: the method → the review.
+pub(crate) async fn save_shipping(edge: &mut Edge) -> EdgeResult {
+    let fields = match read_form(edge, MAX_FORM).await? {
+        Ok(fields) => fields,
+        Err(refused) => return Ok(refused),
+    };
+    let Ok(key) = fields.idempotency_key() else {
+        return stale_form(edge, TITLE);
+    };
+    let update = CheckoutUpdate {
+        shipping_method: Some(fields.text("shipping_method")),
+        ..CheckoutUpdate::default()
+    };
+    let refusal = match save(edge, &update, &key).await? {
+        Saved::Done => return see(routes::CHECKOUT_REVIEW),
+        Saved::NoCart => return see(routes::CART),
+        Saved::Refused(refusal) => refusal,
+    };
+    let Some(checkout) = load(edge).await? else {
+        return see(routes::CART);
+    };
+    if let Some(path) = earlier_step(&checkout.missing, Step::Shipping) {
+        return see(path);
+    }
+    let error = refusal
+        .fields
+        .into_iter()
+        .find(|f| f.field == "shipping_method")
+        .map_or(refusal.message, |f| f.message);
+    let form = ShippingForm {
+        checkout,
+        error: Some(error),
+    };
+    private_page(edge, Page::CheckoutShipping(Box::new(form)), 422)
+}

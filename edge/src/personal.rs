@@ -1,0 +1,59 @@
+//! The last step before a response leaves: the shopper's own parts of an HTML page (cart count, one fresh
+//! key per form) filled in after the page cache, and the count cookie updated when this request saw the
+//! cart. The rules are in `policy::personal`.
+
+use crate::context::Edge;
+use crate::http::mutable_headers;
+use crate::policy::personal::{count_cookie, fill, filled_cache_control, read_count};
+use meridian_app::CART_COUNT_PLACEHOLDER;
+use meridian_domain::api::IDEMPOTENCY_PLACEHOLDER;
+use worker::{Response, Result};
+
+impl Edge {
+    pub(crate) async fn personalise(&self, response: Response) -> Result<Response> {
+        let sent = read_count(&self.header("cookie").unwrap_or_default());
+        let seen = self.seen_count.get();
+        // What this request learnt wins over what the cookie remembered.
+        let count = seen.map_or(sent, |n| Some(n).filter(|n| *n > 0));
+        let response = if is_html(&response) {
+            fill_page(response, count).await?
+        } else {
+            response
+        };
+        match seen {
+            Some(n) if Some(n).filter(|n| *n > 0) != sent => {
+                let headers = mutable_headers(&response)?;
+                headers.append("set-cookie", &count_cookie(n, !self.is_local_http()?))?;
+                Ok(response.with_headers(headers))
+            }
+            _ => Ok(response),
+        }
+    }
+}
+
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .is_some_and(|t| t.starts_with("text/html"))
+}
+
+/// The page with its placeholders filled; private from here on (see `filled_cache_control`).
+async fn fill_page(mut response: Response, count: Option<u32>) -> Result<Response> {
+    let body = response.text().await?;
+    let filled = fill(
+        &body,
+        IDEMPOTENCY_PLACEHOLDER,
+        CART_COUNT_PLACEHOLDER,
+        count,
+        || uuid::Uuid::new_v4().to_string(),
+    );
+    let headers = mutable_headers(&response)?;
+    let control = filled_cache_control(headers.get("cache-control")?.as_deref(), filled.keys);
+    headers.set("cache-control", control)?;
+    Ok(Response::from_html(filled.html)?
+        .with_status(response.status_code())
+        .with_headers(headers))
+}

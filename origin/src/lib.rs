@@ -63,6 +63,8 @@ pub fn router(state: AppState) -> Router {
         .merge(carts::router())
         .merge(checkout::router())
         .merge(orders::router())
+        // Unknown paths answer only after the credential check: no probing for routes without it.
+        .fallback(|| async { error::ApiError::NotFound("There is no such route.".into()) })
         .layer(axum::middleware::from_fn_with_state(
             state.edge.clone(),
             auth::require_edge,

@@ -47,8 +47,8 @@ pub async fn upsert_all(pool: &PgPool, codes: &[Promo]) -> Result<(), StoreError
 /// The code's definition, or `None` if there is no such code.
 pub async fn find(conn: &mut PgConnection, code: &str) -> Result<Option<Promo>, StoreError> {
     let row = sqlx::query!(
-        r#"SELECT code, kind, min_subtotal, extract(epoch FROM starts_at)::bigint AS starts_at,
-                  extract(epoch FROM ends_at)::bigint AS ends_at, usage_limit, per_email_limit
+        r#"SELECT code, kind, min_subtotal, floor(extract(epoch FROM starts_at))::bigint AS starts_at,
+                  floor(extract(epoch FROM ends_at))::bigint AS ends_at, usage_limit, per_email_limit
            FROM promo_codes WHERE code = $1"#,
         code
     )

@@ -1,10 +1,17 @@
 //! The origin's integration tests, one binary grouped by resource, against a real PostgreSQL: every test
 //! gets a fresh, migrated database from `#[sqlx::test]` (needs `DATABASE_URL`; `cargo xtask test` sets it).
+//! Checkout tests also run the payment stand-in (`meridian-psp`) and the origin on loopback ports.
 
+mod admin;
 mod archive;
 mod auth;
 mod carts;
 mod catalog;
+mod checkout;
 mod common;
 mod health;
 mod idempotency;
+mod orders;
+mod oversell;
+mod payments;
+mod shop;

@@ -72,11 +72,11 @@ fn bench() -> Result<()> {
     let tools = tools::ensure_all(false)?;
     let env = services::ensure()?;
     build::all(&tools)?;
-    step("benchmark: the local stack under load (BENCH_REQUESTS per scenario)");
-    let stack = stack::Stack::start(&env, stack::Mode::Test)?;
-    let outcome = run(stack
-        .node()
-        .arg(paths::root().join("bench").join("storefront.mjs")));
+    step("benchmark: the local stack under load (BENCH_REQUESTS per scenario), release builds");
+    let stack = stack::Stack::start(&env, stack::Mode::Bench)?;
+    let bench = paths::root().join("bench");
+    let outcome = run(stack.node().arg(bench.join("storefront.mjs")))
+        .and_then(|()| run(stack.node().arg(bench.join("orders.mjs"))));
     drop(stack);
     outcome
 }

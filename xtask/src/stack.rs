@@ -3,7 +3,7 @@
 //! Each process runs in its own process group so stopping the stack also stops what it spawned (workerd).
 
 use crate::net::{free_port, http_get, port_free, random_token};
-use crate::paths::{host_tests, node_bin, root, target_dir};
+use crate::paths::{cargo, host_tests, node_bin, root, target_dir};
 use crate::services::Services;
 use crate::{run, step};
 use anyhow::{bail, Context, Result};
@@ -21,6 +21,8 @@ static GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 pub(crate) enum Mode {
     Dev,
     Test,
+    /// Like `Test` (scratch database, free ports), with release builds of the native services.
+    Bench,
 }
 
 pub(crate) struct Stack {
@@ -43,13 +45,28 @@ impl Stack {
     pub(crate) fn start(services: &Services, mode: Mode) -> Result<Self> {
         install_interrupt_handler();
         let started = Instant::now();
-        step("building origin and jobs");
-        // Cargo builds a package's binaries for its integration tests, so this yields origin and jobs.
-        run(host_tests().arg("--no-run"))?;
-        let bin = |name: &str| target_dir().join("debug").join(name);
+        let profile = if mode == Mode::Bench {
+            step("building origin, jobs and the payment stand-in (release)");
+            let services = [
+                "-p",
+                "meridian-origin",
+                "-p",
+                "meridian-jobs",
+                "-p",
+                "meridian-psp",
+            ];
+            run(cargo().args(["build", "--release"]).args(services))?;
+            "release"
+        } else {
+            step("building origin, jobs and the payment stand-in");
+            // Cargo builds a package's binaries for its integration tests, so this yields all three.
+            run(host_tests().arg("--no-run"))?;
+            "debug"
+        };
+        let bin = |name: &str| target_dir().join(profile).join(name);
         let (db_name, namespace) = match mode {
             Mode::Dev => ("meridian_dev".to_owned(), "meridian-dev".to_owned()),
-            Mode::Test => (
+            Mode::Test | Mode::Bench => (
                 format!("meridian_e2e_{}", std::process::id()),
                 format!("meridian-e2e-{}", std::process::id()),
             ),
@@ -70,7 +87,7 @@ impl Stack {
             .join(format!("{mode:?}-{}", std::process::id()).to_lowercase());
         std::fs::create_dir_all(&logs)?;
         let scratch_db =
-            (mode == Mode::Test).then(|| (services.admin_database_url.clone(), db_name.clone()));
+            (mode != Mode::Dev).then(|| (services.admin_database_url.clone(), db_name.clone()));
         let token = random_token()?;
         let origin_secret = random_token()?;
         let mut stack = Self {
@@ -165,7 +182,7 @@ impl Stack {
             .env("EDGE_URL", stack.edge_url())
             .env("PUBLISH_TOKEN", &token);
         // Tests make an order due and watch it expire; a short round keeps them quick.
-        let housekeeping = if mode == Mode::Test { "1" } else { "10" };
+        let housekeeping = if mode == Mode::Dev { "10" } else { "1" };
         jobs.env("HOUSEKEEPING_INTERVAL_SECONDS", housekeeping);
         stack.spawn("jobs", jobs)?;
 

@@ -5,5 +5,6 @@ mod common;
 mod dead_letters;
 mod feeds;
 mod guards;
+mod housekeeping;
 mod schedule;
 mod sync;

@@ -135,10 +135,7 @@ async fn fulfil(
     if let Some(first) = claim(&mut tx, &key, &format!("fulfil {number} {tracking}")).await? {
         return Ok(replay(first, StatusCode::OK));
     }
-    let order = orders::lock(&mut tx, &number)
-        .await?
-        .filter(|o| o.number == number)
-        .ok_or_else(not_found)?;
+    let order = lock(&mut tx, &number).await?;
     orders::fulfil(&mut tx, &order, tracking).await?;
     let view = load(&mut tx, &number).await?;
     respond(tx, &key, StatusCode::OK, &view).await
@@ -176,30 +173,8 @@ async fn refund(
     if let Some(first) = claim(&mut tx, &key, &fingerprint).await? {
         return Ok(replay(first, StatusCode::OK));
     }
-    let order = orders::lock(&mut tx, &number)
-        .await?
-        .filter(|o| o.number == number)
-        .ok_or_else(not_found)?;
-    let refundable = order.total_minor - order.refunded_minor;
-    let amount = body.amount_minor.unwrap_or(refundable);
-    if amount <= 0 || amount > refundable {
-        let message = format!(
-            "The amount must be between 1 and {refundable} (minor units still refundable)."
-        );
-        return Err(ApiError::refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_amount",
-            message,
-        ));
-    }
-    order
-        .status
-        .apply(Transition::Refund {
-            remaining: refundable - amount,
-        })
-        .map_err(|e| {
-            ApiError::refused(StatusCode::CONFLICT, "invalid_transition", e.to_string())
-        })?;
+    let order = lock(&mut tx, &number).await?;
+    let amount = refund_amount(&order, body.amount_minor)?;
     let payment_intent = order.payment_intent.clone().ok_or_else(|| {
         ApiError::refused(
             StatusCode::CONFLICT,
@@ -226,4 +201,37 @@ async fn refund(
     orders::record_refund(&mut tx, &order, &done.id, done.amount_minor, &reason, false).await?;
     let view = load(&mut tx, &number).await?;
     respond(tx, &key, StatusCode::OK, &view).await
+}
+
+/// The order with this number, locked for the rest of the transaction.
+async fn lock(tx: &mut meridian_store::Tx<'_>, number: &str) -> ApiResult<orders::Locked> {
+    orders::lock(tx, number)
+        .await?
+        .filter(|o| o.number == number)
+        .ok_or_else(not_found)
+}
+
+/// The amount to refund: what was asked (or everything still refundable), never more than was paid, and
+/// only from a status the state machine lets refund.
+fn refund_amount(order: &orders::Locked, requested: Option<i64>) -> ApiResult<i64> {
+    let refundable = order.total_minor - order.refunded_minor;
+    let amount = requested.unwrap_or(refundable);
+    if amount <= 0 || amount > refundable {
+        let message = format!(
+            "The amount must be between 1 and {refundable} (minor units still refundable)."
+        );
+        return Err(ApiError::refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_amount",
+            message,
+        ));
+    }
+    let remaining = refundable - amount;
+    order
+        .status
+        .apply(Transition::Refund { remaining })
+        .map_err(|e| {
+            ApiError::refused(StatusCode::CONFLICT, "invalid_transition", e.to_string())
+        })?;
+    Ok(amount)
 }

@@ -10,8 +10,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use meridian_domain::OrderStatus;
-use meridian_store::orders::{self, Paid};
-use meridian_store::payments;
+use meridian_store::orders::{self, Locked, Paid};
+use meridian_store::{payments, Tx};
 
 pub(crate) async fn receive(
     State(state): State<AppState>,
@@ -70,20 +70,9 @@ async fn on_order(
     effect: Effect<'_>,
 ) -> ApiResult<StatusCode> {
     let mut tx = state.db.write().begin().await?;
-    let Some(order) = orders::lock(&mut tx, key).await? else {
-        tracing::warn!(event = %webhook.event_id, "payment event for an order we do not know");
+    let Some(order) = first_time(&mut tx, webhook, key).await? else {
         return Ok(StatusCode::OK);
     };
-    if !payments::first_time(
-        &mut tx,
-        &webhook.event_id,
-        &webhook.event_type,
-        Some(order.id),
-    )
-    .await?
-    {
-        return Ok(StatusCode::OK);
-    }
     match effect {
         Effect::Expire if order.status == OrderStatus::PendingPayment => {
             let cause = "the payment page expired unpaid: stock and promo use released";
@@ -105,20 +94,9 @@ async fn paid(
     payment_intent: &str,
 ) -> ApiResult<StatusCode> {
     let mut tx = state.db.write().begin().await?;
-    let Some(order) = orders::lock(&mut tx, key).await? else {
-        tracing::warn!(event = %webhook.event_id, "payment for an order we do not know");
+    let Some(order) = first_time(&mut tx, webhook, key).await? else {
         return Ok(StatusCode::OK);
     };
-    if !payments::first_time(
-        &mut tx,
-        &webhook.event_id,
-        &webhook.event_type,
-        Some(order.id),
-    )
-    .await?
-    {
-        return Ok(StatusCode::OK);
-    }
     match orders::pay(&mut tx, &order, payment_intent).await? {
         Paid::Now | Paid::Late | Paid::Already => {
             tx.commit().await?;
@@ -140,19 +118,9 @@ async fn paid(
             ApiError::Internal(anyhow::anyhow!("late refund for {}: {e}", order.number))
         })?;
     let mut tx = state.db.write().begin().await?;
-    let Some(order) = orders::lock(&mut tx, key).await? else {
+    let Some(order) = first_time(&mut tx, webhook, key).await? else {
         return Ok(StatusCode::OK);
     };
-    if !payments::first_time(
-        &mut tx,
-        &webhook.event_id,
-        &webhook.event_type,
-        Some(order.id),
-    )
-    .await?
-    {
-        return Ok(StatusCode::OK);
-    }
     let reason = "Your payment arrived after the order had expired and the items had sold out, so it was refunded in full.";
     orders::record_refund(
         &mut tx,
@@ -165,4 +133,16 @@ async fn paid(
     .await?;
     tx.commit().await?;
     Ok(StatusCode::OK)
+}
+
+/// Locks the order `key` names and records the event as applied; `None` when there is no such order or
+/// the event was applied before (a duplicate): the caller then acknowledges and changes nothing.
+async fn first_time(tx: &mut Tx<'_>, webhook: &Webhook, key: &str) -> ApiResult<Option<Locked>> {
+    let Some(order) = orders::lock(tx, key).await? else {
+        tracing::warn!(event = %webhook.event_id, "payment event for an order we do not know");
+        return Ok(None);
+    };
+    let (id, kind) = (&webhook.event_id, &webhook.event_type);
+    let first = payments::first_time(tx, id, kind, Some(order.id)).await?;
+    Ok(first.then_some(order))
 }

@@ -2,13 +2,12 @@
 //! buyer or the admin sees it, and moving it through the domain's state machine with every change recorded.
 
 mod lifecycle;
+mod payment;
 mod place;
 mod read;
 
-pub use lifecycle::{
-    expire, expire_due, fulfil, lock, pay, record_payment_error, record_refund,
-    set_payment_session, transition, ChangeError, Locked, Paid,
-};
+pub use lifecycle::{expire, expire_due, fulfil, lock, transition, ChangeError, Locked};
+pub use payment::{pay, record_payment_error, record_refund, set_payment_session, Paid};
 pub use place::{place, NewOrder, PlaceError};
 pub use read::{list, load, OrderFilter, OrderKey, OrderSummary};
 

@@ -1,14 +1,9 @@
-//! Stripe events: built once, recorded with every delivery attempt, then handed to the webhook sender.
-//! The serialized payload is kept as the exact bytes that get signed and sent.
+//! The log of Stripe events: each as the exact bytes that were signed and sent, with every delivery
+//! attempt's status (`GET /_psp/events`, `Psp::events`).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use serde::Serialize;
-use serde_json::{json, Value};
-
-use crate::session::{new_id, now};
-use crate::state::SharedState;
-use crate::webhooks;
 
 /// The API version stamped on events, as a Stripe account pinned to it would send.
 pub(crate) const API_VERSION: &str = "2024-06-20";
@@ -42,7 +37,7 @@ impl EventLog {
         }
     }
 
-    fn push(&self, event: RecordedEvent) {
+    pub(crate) fn push(&self, event: RecordedEvent) {
         self.lock().push(event);
     }
 
@@ -51,31 +46,4 @@ impl EventLog {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-}
-
-/// Emits `event_type` about `object`: records it and schedules its webhook deliveries.
-pub(crate) fn emit(state: &SharedState, event_type: &str, object: Value) {
-    let id = new_id("evt_");
-    let pending = u8::from(state.config.webhook_url.is_some());
-    let payload = json!({
-        "id": id,
-        "object": "event",
-        "api_version": API_VERSION,
-        "created": now(),
-        "data": { "object": object },
-        "livemode": false,
-        "pending_webhooks": pending,
-        "request": { "id": null, "idempotency_key": null },
-        "type": event_type,
-    })
-    .to_string();
-    tracing::info!(event = %id, %event_type, "event emitted");
-    let payload: Arc<str> = payload.into();
-    state.events.push(RecordedEvent {
-        id: id.clone(),
-        event_type: event_type.to_owned(),
-        payload: payload.to_string(),
-        attempts: Vec::new(),
-    });
-    webhooks::schedule(state, id, payload);
 }

@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use std::sync::Arc;
+
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode};
@@ -12,7 +14,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
-use crate::state::SharedState;
 
 /// Stripe's own limit on API request bodies is far below this.
 const BODY_LIMIT: usize = 1 << 20;
@@ -73,7 +74,7 @@ impl IdempotencyKeys {
 
 /// Middleware over the `/v1` routes.
 pub(crate) async fn idempotency(
-    State(state): State<SharedState>,
+    State(keys): State<Arc<IdempotencyKeys>>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -91,7 +92,7 @@ pub(crate) async fn idempotency(
     };
     // The path is part of the fingerprint: Stripe refuses one key reused on another endpoint.
     let fingerprint = [parts.uri.path().as_bytes(), b"\n", &body].concat();
-    match state.idempotency.begin(&key, fingerprint) {
+    match keys.begin(&key, fingerprint) {
         Begin::Fresh => {}
         Begin::Replay(saved) => return replay(saved),
         Begin::Mismatch => return mismatch(&key),
@@ -102,7 +103,7 @@ pub(crate) async fn idempotency(
     let body = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
-    state.idempotency.finish(&key, parts.status, body.clone());
+    keys.finish(&key, parts.status, body.clone());
     Response::from_parts(parts, Body::from(body))
 }
 

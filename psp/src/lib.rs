@@ -45,7 +45,10 @@ fn app(state: SharedState) -> Router {
     // Layers run outside-in from the last added: authentication first, then idempotency.
     let api = checkout::router()
         .merge(refunds::router())
-        .layer(from_fn_with_state(state.clone(), idempotency::idempotency))
+        .layer(from_fn_with_state(
+            state.idempotency.clone(),
+            idempotency::idempotency,
+        ))
         .layer(from_fn_with_state(state.clone(), auth::require_secret_key));
     Router::new()
         .merge(api)

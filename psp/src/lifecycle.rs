@@ -6,9 +6,9 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::cards::{self, Verdict};
-use crate::events::emit;
 use crate::session::{new_id, now, Session, Status};
 use crate::state::SharedState;
+use crate::webhooks::emit;
 
 /// Why a payment did not go through.
 #[derive(Debug, Clone, PartialEq, Eq)]

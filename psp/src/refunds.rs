@@ -8,11 +8,11 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::events::emit;
 use crate::form::StripeForm;
 use crate::money::format_amount;
 use crate::session::{new_id, now};
 use crate::state::SharedState;
+use crate::webhooks::emit;
 
 const REASONS: &[&str] = &["duplicate", "fraudulent", "requested_by_customer"];
 

@@ -20,7 +20,7 @@ pub(crate) struct AppState {
     pub(crate) config: PspConfig,
     store: Mutex<Store>,
     pub(crate) events: EventLog,
-    pub(crate) idempotency: IdempotencyKeys,
+    pub(crate) idempotency: Arc<IdempotencyKeys>,
     pub(crate) http: reqwest::Client,
 }
 
@@ -49,7 +49,7 @@ impl AppState {
             config,
             store: Mutex::default(),
             events: EventLog::default(),
-            idempotency: IdempotencyKeys::default(),
+            idempotency: Arc::default(),
             http,
         }))
     }

@@ -1,6 +1,7 @@
 //! Webhook delivery as Stripe does it: `Stripe-Signature: t=…,v1=HMAC-SHA256(secret, "t.payload")`,
 //! each attempt re-signed with a fresh timestamp, retried with doubling backoff on any non-2xx or
-//! connection error. Every delivery is its own task so one slow event never holds up another.
+//! connection error. Every delivery is its own task so one slow event never holds up another. [`emit`]
+//! builds an event once, records it, and schedules its deliveries.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,7 +9,10 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::session::now;
+use serde_json::{json, Value};
+
+use crate::events::{RecordedEvent, API_VERSION};
+use crate::session::{new_id, now};
 use crate::state::SharedState;
 
 /// How much later the second copy goes out under `duplicate_deliveries`.
@@ -100,6 +104,33 @@ fn random_up_to(max: Duration) -> Duration {
     // A v4 UUID is 122 random bits; enough randomness for jitter without another dependency.
     let random = uuid::Uuid::new_v4().as_u128() as u64;
     Duration::from_millis(random % (max_ms + 1))
+}
+
+/// Emits `event_type` about `object`: records it and schedules its webhook deliveries.
+pub(crate) fn emit(state: &SharedState, event_type: &str, object: Value) {
+    let id = new_id("evt_");
+    let pending = u8::from(state.config.webhook_url.is_some());
+    let payload = json!({
+        "id": id,
+        "object": "event",
+        "api_version": API_VERSION,
+        "created": now(),
+        "data": { "object": object },
+        "livemode": false,
+        "pending_webhooks": pending,
+        "request": { "id": null, "idempotency_key": null },
+        "type": event_type,
+    })
+    .to_string();
+    tracing::info!(event = %id, %event_type, "event emitted");
+    let payload: Arc<str> = payload.into();
+    state.events.push(RecordedEvent {
+        id: id.clone(),
+        event_type: event_type.to_owned(),
+        payload: payload.to_string(),
+        attempts: Vec::new(),
+    });
+    schedule(state, id, payload);
 }
 
 #[cfg(test)]

@@ -18,6 +18,10 @@ pub(crate) fn run() -> Result<()> {
         stack.origin_url()
     );
     println!(
+        "  payments: the Stripe stand-in at {} (card 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined)",
+        stack.psp_url()
+    );
+    println!(
         "  logs: {}   ·   ready in {:.0?}   ·   Ctrl-C stops everything\n",
         stack.logs.display(),
         started.elapsed()

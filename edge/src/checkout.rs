@@ -1,7 +1,7 @@
 //! Guest checkout, server-rendered: address → shipping → review → pay. Each step is a plain form posted
 //! through the gateway's guard (same-origin, body size and type, an idempotency key per form view) and
 //! forwarded as one `PUT` of the origin's checkout; the origin validates every field and computes every
-//! amount. Pages are the shopper's own: never stored, and sent with `Referrer-Policy: no-referrer`.
+//! amount. Pages are the shopper's own: never stored, and sent with `Referrer-Policy: same-origin`.
 
 mod pay;
 mod review;
@@ -86,11 +86,12 @@ fn parse<T: DeserializeOwned>(body: &str, what: &str) -> EdgeResult<T> {
         .map_err(|_| EdgeError::BadGateway(format!("origin sent an unreadable {what}")))
 }
 
-/// A checkout or order page: the shopper's own, never stored, and never named in a `Referer` (the review
-/// can carry an order token in its query, the order page in its path).
-pub(crate) fn private_page(edge: &Edge, page: Page, status: u16) -> EdgeResult {
+/// A checkout page: the shopper's own, never stored, and named in a `Referer` only to ourselves (the
+/// review can carry an order token in its query). Not `no-referrer`: with it, browsers send `Origin: null`
+/// on the page's own form posts, which the gateway's cross-site guard rightly refuses.
+fn checkout_page(edge: &Edge, page: Page, status: u16) -> EdgeResult {
     let response = html(&edge.config, page, Vec::new(), status)?;
-    response.headers().set("referrer-policy", "no-referrer")?;
+    response.headers().set("referrer-policy", "same-origin")?;
     Ok(response)
 }
 

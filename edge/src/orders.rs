@@ -2,10 +2,10 @@
 //! token (already checked to be 64 lowercase hex by the router) is the only key to it, so the page is
 //! never stored and never named in a `Referer`.
 
-use crate::checkout::private_page;
 use crate::context::Edge;
 use crate::error::{EdgeError, EdgeResult};
 use crate::gateway;
+use crate::http::html;
 use crate::origin::Call;
 use crate::policy::personal::read_count;
 use meridian_app::Page;
@@ -21,7 +21,9 @@ pub(crate) async fn order(edge: &Edge, token: &str) -> EdgeResult {
             if paid && read_count(&edge.header("cookie").unwrap_or_default()).is_some() {
                 gateway::load_cart(edge).await?;
             }
-            private_page(edge, Page::Order(Box::new(order)), 200)
+            let response = html(&edge.config, Page::Order(Box::new(order)), Vec::new(), 200)?;
+            response.headers().set("referrer-policy", "no-referrer")?;
+            Ok(response)
         }
         None => {
             let response = edge.refuse(

@@ -1,7 +1,7 @@
 //! Step 3: the review, its promo form, and the return from the payment page without a payment
 //! (`?order=<token>`: the provider's cancel link), which says why the payment did not go through.
 
-use super::{load, private_page, save, see, Saved, MAX_FORM, TITLE};
+use super::{checkout_page, load, save, see, Saved, MAX_FORM, TITLE};
 use crate::context::Edge;
 use crate::error::EdgeResult;
 use crate::gateway::{read_form, stale_form};
@@ -95,7 +95,7 @@ pub(crate) async fn save_promo(edge: &mut Edge) -> EdgeResult {
 /// The review page. Its "Pay" form's answer redirects to the payment provider, so the page's CSP lets
 /// forms land there too (see `policy::payment`).
 pub(super) fn review_page(edge: &Edge, review: Review, status: u16) -> EdgeResult {
-    let response = private_page(edge, Page::CheckoutReview(Box::new(review)), status)?;
+    let response = checkout_page(edge, Page::CheckoutReview(Box::new(review)), status)?;
     let sources = form_action_sources(edge.config.payment_origin.as_deref(), edge.is_local_http()?);
     response.headers().set(
         "content-security-policy",

@@ -1,7 +1,7 @@
 //! Steps 1 and 2: contact and address, then the shipping method. A refused step is shown again (422)
 //! with what the shopper typed and the origin's message next to each field; nothing was saved.
 
-use super::{load, private_page, save, see, Saved, MAX_FORM, TITLE};
+use super::{checkout_page, load, save, see, Saved, MAX_FORM, TITLE};
 use crate::context::Edge;
 use crate::error::EdgeResult;
 use crate::gateway::{read_form, stale_form};
@@ -19,7 +19,7 @@ pub(crate) async fn details(edge: &Edge) -> EdgeResult {
         return see(path);
     }
     let form = DetailsForm::prefilled(&checkout);
-    private_page(edge, Page::CheckoutDetails(Box::new(form)), 200)
+    checkout_page(edge, Page::CheckoutDetails(Box::new(form)), 200)
 }
 
 /// `POST /checkout`: email and address → the shipping step.
@@ -51,7 +51,7 @@ pub(crate) async fn save_details(edge: &mut Edge) -> EdgeResult {
         errors.push(FieldError::new("form", refusal.message));
     }
     let form = DetailsForm::refused(&checkout, email, address, errors);
-    private_page(edge, Page::CheckoutDetails(Box::new(form)), 422)
+    checkout_page(edge, Page::CheckoutDetails(Box::new(form)), 422)
 }
 
 /// `GET /checkout/shipping`
@@ -66,7 +66,7 @@ pub(crate) async fn shipping(edge: &Edge) -> EdgeResult {
         checkout,
         error: None,
     };
-    private_page(edge, Page::CheckoutShipping(Box::new(form)), 200)
+    checkout_page(edge, Page::CheckoutShipping(Box::new(form)), 200)
 }
 
 /// `POST /checkout/shipping`: the method → the review.
@@ -102,5 +102,5 @@ pub(crate) async fn save_shipping(edge: &mut Edge) -> EdgeResult {
         checkout,
         error: Some(error),
     };
-    private_page(edge, Page::CheckoutShipping(Box::new(form)), 422)
+    checkout_page(edge, Page::CheckoutShipping(Box::new(form)), 422)
 }

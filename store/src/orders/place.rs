@@ -84,7 +84,6 @@ pub async fn place(tx: &mut Tx<'_>, order: NewOrder<'_>) -> Result<PlacedOrder, 
     )
     .fetch_one(&mut **tx)
     .await?;
-    reserve_lines(tx, row.id, c).await?;
     if let Some(promo) = &c.promo {
         promos::reserve(tx, &promo.code, email, row.id)
             .await
@@ -103,6 +102,9 @@ pub async fn place(tx: &mut Tx<'_>, order: NewOrder<'_>) -> Result<PlacedOrder, 
     .await?;
     let payload = serde_json::json!({ "number": row.number, "token": token, "email": email });
     outbox::push(tx, topic::ORDER_PLACED, payload).await?;
+    // Stock last: its row locks are the hottest (every buyer of a popular item takes the same row), so
+    // they are held only from here to the commit.
+    reserve_lines(tx, row.id, c).await?;
     Ok(PlacedOrder {
         token,
         number: row.number,

@@ -62,7 +62,7 @@ fn Shell(doc: Document, page: Page) -> impl IntoView {
             </head>
             <body>
                 <Header categories=doc.categories/>
-                <main>{page.into_view()}</main>
+                <main inner_html=page.into_html()></main>
                 <footer class="site-footer">"Meridian · a demo store: products and prices come from the bundled supplier feed"</footer>
             </body>
         </html>

@@ -1,6 +1,7 @@
 //! The cart page. Rendered per shopper and never cached; every figure comes from the origin. Each line has
 //! a plain form (quantity + "Update", or "Remove") that posts to the edge, so it works without JavaScript.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use meridian_domain::api::{IDEMPOTENCY_FIELD, IDEMPOTENCY_PLACEHOLDER};
 use meridian_domain::routes::{self, product as product_href};
@@ -13,13 +14,12 @@ pub(crate) fn CartView(cart: Option<Cart>) -> impl IntoView {
         .map(|c| c.unavailable.clone())
         .unwrap_or_default();
     let Some(cart) = cart.filter(|c| !c.lines.is_empty()) else {
-        return view! {
+        return Either::Left(view! {
             <h1>"Your cart"</h1>
             <p class="empty">"Your cart is empty."</p>
             <Unavailable lines=unavailable/>
             <p><a href=routes::HOME>"Continue shopping"</a></p>
-        }
-        .into_any();
+        });
     };
     let subtotal = cart.subtotal.map(|m| m.to_string()).unwrap_or_default();
     let rows = cart
@@ -38,7 +38,7 @@ pub(crate) fn CartView(cart: Option<Cart>) -> impl IntoView {
             }
         })
         .collect_view();
-    view! {
+    Either::Right(view! {
         <h1>"Your cart"</h1>
         <table class="cart">
             <thead><tr><th>"Item"</th><th class="num">"Price"</th><th class="num">"Qty"</th><th class="num">"Total"</th></tr></thead>
@@ -53,8 +53,7 @@ pub(crate) fn CartView(cart: Option<Cart>) -> impl IntoView {
             <a href=routes::HOME>"Continue shopping"</a>
             <a class="button checkout" href=routes::CHECKOUT>"Checkout"</a>
         </p>
-    }
-    .into_any()
+    })
 }
 
 /// One line's quantity form (0 removes the line). "Remove" is the same form's second button (the edge

@@ -1,6 +1,7 @@
 //! Home and category pages: product grids from the published catalog index.
 
 use crate::format::price_from;
+use leptos::either::Either;
 use leptos::prelude::*;
 use meridian_domain::routes::{category as category_href, product as product_href};
 use meridian_domain::{CatalogIndex, Category, ProductCard};
@@ -11,10 +12,9 @@ const HOME_PER_CATEGORY: usize = 4;
 #[component]
 pub(crate) fn Home(index: CatalogIndex) -> impl IntoView {
     if index.cards.is_empty() {
-        return view! {
+        return Either::Left(view! {
             <section class="empty"><h1>"The shop is being stocked"</h1><p>"Please come back in a minute."</p></section>
-        }
-        .into_any();
+        });
     }
     let sections = index
         .categories
@@ -36,7 +36,7 @@ pub(crate) fn Home(index: CatalogIndex) -> impl IntoView {
             }
         })
         .collect_view();
-    view! { <h1 class="visually-hidden">"Shop"</h1> {sections} }.into_any()
+    Either::Right(view! { <h1 class="visually-hidden">"Shop"</h1> {sections} })
 }
 
 #[component]

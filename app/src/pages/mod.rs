@@ -76,20 +76,23 @@ impl Page {
         }
     }
 
-    pub(crate) fn into_view(self) -> AnyView {
+    /// The page's own HTML (what goes inside `<main>`). Rendered straight to a string, never through
+    /// `AnyView`: erasing a view's type instantiates every render path of it (async resolution,
+    /// hydration) in the worker, which cost the worker more code than all the pages' markup itself.
+    pub(crate) fn into_html(self) -> String {
         match self {
-            Self::Home(index) => view! { <catalog::Home index=index/> }.into_any(),
+            Self::Home(index) => view! { <catalog::Home index=index/> }.to_html(),
             Self::Category { category, cards } => {
-                view! { <catalog::CategoryView category cards/> }.into_any()
+                view! { <catalog::CategoryView category cards/> }.to_html()
             }
-            Self::Product(p) => view! { <crate::product::ProductView product=*p/> }.into_any(),
-            Self::Cart(cart) => view! { <cart::CartView cart=cart/> }.into_any(),
-            Self::CheckoutDetails(form) => view! { <checkout::Details form=*form/> }.into_any(),
-            Self::CheckoutShipping(form) => view! { <checkout::Shipping form=*form/> }.into_any(),
+            Self::Product(p) => view! { <crate::product::ProductView product=*p/> }.to_html(),
+            Self::Cart(cart) => view! { <cart::CartView cart=cart/> }.to_html(),
+            Self::CheckoutDetails(form) => view! { <checkout::Details form=*form/> }.to_html(),
+            Self::CheckoutShipping(form) => view! { <checkout::Shipping form=*form/> }.to_html(),
             Self::CheckoutReview(review) => {
-                view! { <checkout::ReviewView review=*review/> }.into_any()
+                view! { <checkout::ReviewView review=*review/> }.to_html()
             }
-            Self::Order(order) => view! { <order::OrderPage order=*order/> }.into_any(),
+            Self::Order(order) => view! { <order::OrderPage order=*order/> }.to_html(),
             Self::Problem { title, message } => view! {
                 <section class="problem">
                     <h1>{title}</h1>
@@ -97,7 +100,7 @@ impl Page {
                     <p><a href=meridian_domain::routes::HOME>"Back to the shop"</a></p>
                 </section>
             }
-            .into_any(),
+            .to_html(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! next to each field, are the one set of rules (a browser's own bubbles would differ per browser).
 
 use super::{message_for, FieldMessage, KeyField, Steps};
+use leptos::either::Either;
 use leptos::prelude::*;
 use meridian_domain::routes;
 use meridian_domain::{Address, Checkout, CountryOption, FieldError};
@@ -141,20 +142,20 @@ fn TextField(
 #[component]
 fn Region(regions: Vec<String>, value: String, message: Option<String>) -> impl IntoView {
     let input = if regions.is_empty() {
-        view! { <input id="region" name="region" value=value autocomplete="address-level1"/> }
-            .into_any()
+        Either::Left(
+            view! { <input id="region" name="region" value=value autocomplete="address-level1"/> },
+        )
     } else {
         let options = regions
             .into_iter()
             .map(|r| view! { <option value=r.clone() selected=r == value>{r.clone()}</option> })
             .collect_view();
-        view! {
+        Either::Right(view! {
             <select id="region" name="region" autocomplete="address-level1">
                 <option value="">"Choose…"</option>
                 {options}
             </select>
-        }
-        .into_any()
+        })
     };
     view! {
         <div class="field">

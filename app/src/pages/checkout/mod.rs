@@ -13,6 +13,7 @@ pub(crate) use review::ReviewView;
 pub(crate) use shipping::Shipping;
 pub use shipping::ShippingForm;
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use meridian_domain::api::{IDEMPOTENCY_FIELD, IDEMPOTENCY_PLACEHOLDER};
 use meridian_domain::routes;
@@ -31,11 +32,11 @@ fn Steps(current: usize) -> impl IntoView {
         .into_iter()
         .enumerate()
         .map(|(i, (name, href))| match i.cmp(&current) {
-            std::cmp::Ordering::Less => view! { <li><a href=href>{name}</a></li> }.into_any(),
+            std::cmp::Ordering::Less => EitherOf3::A(view! { <li><a href=href>{name}</a></li> }),
             std::cmp::Ordering::Equal => {
-                view! { <li aria-current="step"><strong>{name}</strong></li> }.into_any()
+                EitherOf3::B(view! { <li aria-current="step"><strong>{name}</strong></li> })
             }
-            std::cmp::Ordering::Greater => view! { <li>{name}</li> }.into_any(),
+            std::cmp::Ordering::Greater => EitherOf3::C(view! { <li>{name}</li> }),
         })
         .collect_view();
     view! { <ol class="checkout-steps">{items}</ol> }

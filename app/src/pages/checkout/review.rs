@@ -3,6 +3,7 @@
 
 use super::{FieldMessage, KeyField, Steps};
 use crate::pages::summary::{Amounts, Lines, Row};
+use leptos::either::Either;
 use leptos::prelude::*;
 use meridian_domain::routes;
 use meridian_domain::Checkout;
@@ -91,18 +92,16 @@ fn Promo(
 ) -> impl IntoView {
     let message = error.or(problem);
     let body = match applied {
-        Some(p) => view! {
+        Some(p) => Either::Left(view! {
             <p class="promo-applied"><strong class="promo-code">{p.code}</strong>" — "{p.summary}</p>
             <input type="hidden" name="promo_code" value=""/>
             <button type="submit">"Remove code"</button>
-        }
-        .into_any(),
-        None => view! {
+        }),
+        None => Either::Right(view! {
             <label for="promo_code">"Promo code"</label>
             <input id="promo_code" name="promo_code" value=typed autocomplete="off"/>
             <button type="submit">"Apply"</button>
-        }
-        .into_any(),
+        }),
     };
     view! {
         <form class="promo" method="post" action=routes::CHECKOUT_PROMO>

@@ -20,8 +20,13 @@ impl StoreError {
         match self {
             Self::Database(sqlx::Error::PoolTimedOut) => true,
             Self::Database(sqlx::Error::Database(e)) => {
-                // 55P03 lock_not_available (lock_timeout), 57014 query_canceled (statement_timeout).
-                matches!(e.code().as_deref(), Some("55P03" | "57014"))
+                // 55P03 lock_not_available (lock_timeout), 57014 query_canceled (statement_timeout),
+                // 40P01 deadlock_detected and 40001 serialization_failure (the transaction was rolled
+                // back whole; the same request with the same key may simply be sent again).
+                matches!(
+                    e.code().as_deref(),
+                    Some("55P03" | "57014" | "40P01" | "40001")
+                )
             }
             _ => false,
         }

@@ -72,7 +72,9 @@ pub async fn find(conn: &mut PgConnection, code: &str) -> Result<Option<Promo>, 
 }
 
 /// Reserves one use of `code` for order `order_id` placed by `email`, or says why not. The code's row is
-/// locked until the transaction ends.
+/// locked until the transaction ends — `FOR NO KEY UPDATE`, which other reservations wait for but the
+/// foreign-key check of an order naming the code does not (with `FOR UPDATE`, two orders racing for one
+/// code deadlock: each holds the key-share lock of its order row's reference the other waits on).
 pub async fn reserve(
     tx: &mut Tx<'_>,
     code: &str,
@@ -80,7 +82,7 @@ pub async fn reserve(
     order_id: i64,
 ) -> Result<(), UseError> {
     let limits = sqlx::query!(
-        "SELECT used, usage_limit, per_email_limit FROM promo_codes WHERE code = $1 FOR UPDATE",
+        "SELECT used, usage_limit, per_email_limit FROM promo_codes WHERE code = $1 FOR NO KEY UPDATE",
         code
     )
     .fetch_optional(&mut **tx)

@@ -63,3 +63,64 @@ fn the_subtotal_counts_items() {
     assert_eq!(cart::subtotal_label(0), "Subtotal (0 items)");
     assert_eq!(cart::subtotal_label(3), "Subtotal (3 items)");
 }
+
+fn usd(minor: i64) -> meridian_domain::Money {
+    meridian_domain::Money::new(minor, meridian_domain::Currency::USD)
+}
+
+fn totals(tax_label: Option<&str>, tax_included: bool) -> meridian_domain::Totals {
+    meridian_domain::Totals {
+        subtotal: usd(1000),
+        discount: usd(0),
+        shipping: usd(0),
+        tax: usd(0),
+        total: usd(1000),
+        tax_included,
+        tax_label: tax_label.map(str::to_owned),
+    }
+}
+
+#[test]
+fn the_tax_line_says_whether_prices_include_it() {
+    assert_eq!(
+        summary::tax_label(&totals(Some("Sales tax (NY) 8.875 %"), false)),
+        "Sales tax (NY) 8.875 %"
+    );
+    assert_eq!(
+        summary::tax_label(&totals(Some("VAT 20 %"), true)),
+        "incl. VAT 20 %"
+    );
+    assert_eq!(summary::tax_label(&totals(None, false)), "Tax");
+}
+
+#[test]
+fn order_statuses_read_as_sentences() {
+    use meridian_domain::OrderStatus;
+    assert_eq!(
+        order::headline(OrderStatus::PendingPayment),
+        "Waiting for payment confirmation…"
+    );
+    assert_eq!(order::headline(OrderStatus::Paid), "Payment confirmed");
+    assert!(order::headline(OrderStatus::Expired).starts_with("Expired"));
+}
+
+#[test]
+fn an_empty_address_form_starts_at_the_first_country_shipped_to() {
+    let checkout: meridian_domain::Checkout = serde_json::from_value(serde_json::json!({
+        "cart": {"id": "00000000-0000-0000-0000-000000000000", "lines": [], "item_count": 0, "subtotal": null},
+        "email": null, "address": null,
+        "countries": [{"code": "US", "name": "United States", "regions": ["NY"]},
+                      {"code": "GB", "name": "United Kingdom", "regions": []}],
+        "shipping_options": [], "shipping_method": null, "promo": null, "promo_problem": null,
+        "totals": null, "missing": ["items", "email", "address", "shipping_method"]
+    }))
+    .unwrap();
+    let form = DetailsForm::prefilled(&checkout);
+    assert_eq!(form.address.country, "US");
+    assert_eq!(form.email, "");
+    assert!(form.errors.is_empty());
+    assert_eq!(
+        Page::CheckoutDetails(Box::new(form)).refresh_seconds(),
+        None
+    );
+}

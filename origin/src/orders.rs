@@ -9,6 +9,7 @@ use crate::payments::{ProviderError, SessionRequest};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -51,10 +52,13 @@ async fn place(
         cart: id,
         checkout: &checkout,
         pay_within: state.selling.pay_within,
+        // The store records the answer under the key itself, before taking stock (see `NewOrder`).
+        record_as: key.0.as_deref().map(|k| (k, StatusCode::CREATED.as_u16())),
     };
     let placed = orders::place(&mut tx, order).await.map_err(refusal)?;
+    tx.commit().await?;
     tracing::info!(order = %placed.number, "order placed");
-    respond(tx, &key, StatusCode::CREATED, &placed).await
+    Ok((StatusCode::CREATED, axum::Json(placed)).into_response())
 }
 
 fn refusal(err: PlaceError) -> ApiError {

@@ -151,45 +151,53 @@ pub async fn sweep_idle(pool: &sqlx::PgPool, idle: std::time::Duration) -> Resul
 /// The cart with current prices and server-computed totals, or `None` if there is no such cart. Lines
 /// whose product is no longer sold are listed apart and left out of the totals.
 pub async fn load(conn: &mut PgConnection, id: Uuid) -> Result<Option<Cart>, StoreError> {
-    if sqlx::query_scalar!("SELECT id FROM carts WHERE id = $1", id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .is_none()
-    {
-        return Ok(None);
-    }
+    // One round trip: the cart row, joined to its lines (none: one row of NULLs; no cart: no row).
     let rows = sqlx::query!(
-        r#"SELECT v.sku, v.title AS variant_title, v.price_minor, v.currency, l.quantity,
-                  p.slug, p.title AS product_title, p.images->0->>'src' AS image,
-                  (v.archived_at IS NULL AND p.archived_at IS NULL) AS "live!"
-           FROM cart_lines l
-           JOIN variants v ON v.id = l.variant_id
-           JOIN products p ON p.id = v.product_id
-           WHERE l.cart_id = $1 ORDER BY l.added_at, v.sku"#,
+        r#"SELECT v.sku AS "sku?", v.title AS "variant_title?", v.price_minor AS "price_minor?",
+                  v.currency AS "currency?", l.quantity AS "quantity?", p.slug AS "slug?",
+                  p.title AS "product_title?", p.images->0->>'src' AS image,
+                  (v.archived_at IS NULL AND p.archived_at IS NULL) AS "live?"
+           FROM carts c
+           LEFT JOIN (cart_lines l
+                      JOIN variants v ON v.id = l.variant_id
+                      JOIN products p ON p.id = v.product_id) ON l.cart_id = c.id
+           WHERE c.id = $1 ORDER BY l.added_at, v.sku"#,
         id,
     )
     .fetch_all(&mut *conn)
     .await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
     let mut lines = Vec::with_capacity(rows.len());
     let mut unavailable = Vec::new();
     for r in rows {
+        let (Some(sku), Some(product_title), Some(variant_title)) =
+            (r.sku, r.product_title, r.variant_title)
+        else {
+            continue;
+        };
         // The CHECK constraint keeps quantities within 1..=99.
-        let quantity = u32::try_from(r.quantity).unwrap_or(0);
-        if !r.live {
+        let quantity = r.quantity.map_or(0, |q| u32::try_from(q).unwrap_or(0));
+        if r.live != Some(true) {
             unavailable.push(UnavailableLine {
-                sku: r.sku,
-                product_title: r.product_title,
-                variant_title: r.variant_title,
+                sku,
+                product_title,
+                variant_title,
                 quantity,
             });
             continue;
         }
+        let price = r
+            .price_minor
+            .zip(r.currency)
+            .ok_or_else(|| StoreError::Corrupt(format!("cart line {sku} without a price")))?;
         lines.push(UnpricedLine {
-            unit_price: money(r.price_minor, &r.currency)?,
-            sku: r.sku,
-            product_slug: r.slug,
-            product_title: r.product_title,
-            variant_title: r.variant_title,
+            unit_price: money(price.0, &price.1)?,
+            sku,
+            product_slug: r.slug.unwrap_or_default(),
+            product_title,
+            variant_title,
             image: r.image,
             quantity,
         });

@@ -85,7 +85,7 @@ pub async fn transition(
     Ok(next)
 }
 
-pub(super) async fn record_event(
+async fn record_event(
     tx: &mut Tx<'_>,
     order_id: i64,
     from: Option<OrderStatus>,

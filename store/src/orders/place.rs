@@ -3,11 +3,12 @@
 //! can never go below zero, the promo use is reserved, and the order, its frozen lines and amounts, its
 //! first event and an outbox row are written.
 
-use super::lifecycle::{cancel_for_cart, record_event};
-use crate::outbox::{self, topic};
+use super::lifecycle::cancel_for_cart;
+use crate::idempotency;
+use crate::outbox::topic;
 use crate::promos::{self, UseError};
 use crate::{StoreError, Tx};
-use meridian_domain::{Checkout, Missing, OrderStatus, PlacedOrder, PromoRefusal};
+use meridian_domain::{Checkout, Missing, PlacedOrder, PromoRefusal};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -18,6 +19,9 @@ pub struct NewOrder<'a> {
     pub checkout: &'a Checkout,
     /// How long the order waits for its payment before its stock goes back on the shelf.
     pub pay_within: Duration,
+    /// The request's idempotency key and the status its answer is recorded under. Recorded here, before
+    /// the stock is taken, so the stock's row locks are held only from the take to the commit.
+    pub record_as: Option<(&'a str, u16)>,
 }
 
 /// Why an order was not placed. Nothing was written.
@@ -58,13 +62,22 @@ pub async fn place(tx: &mut Tx<'_>, order: NewOrder<'_>) -> Result<PlacedOrder, 
     cancel_for_cart(tx, order.cart).await?;
     let token = super::new_token();
     let address = serde_json::to_value(address).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    // The order, its first event and its outbox row in one statement: one round trip, not three.
     let row = sqlx::query!(
-        "INSERT INTO orders (token, cart_id, status, email, address, shipping_method, shipping_name, currency,
-                             subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor,
-                             tax_included, tax_label, promo_code, expires_at)
-         VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                 now() + make_interval(secs => $16))
-         RETURNING id, number AS \"number!\"",
+        r#"WITH o AS (
+               INSERT INTO orders (token, cart_id, status, email, address, shipping_method, shipping_name,
+                                   currency, subtotal_minor, discount_minor, shipping_minor, tax_minor,
+                                   total_minor, tax_included, tax_label, promo_code, expires_at)
+               VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                       now() + make_interval(secs => $16))
+               RETURNING id, number, token, email),
+           event AS (
+               INSERT INTO order_events (order_id, from_status, to_status, cause)
+               SELECT id, NULL, 'pending_payment', 'placed at checkout' FROM o),
+           announced AS (
+               INSERT INTO outbox (topic, payload)
+               SELECT $17, jsonb_build_object('number', number, 'token', token, 'email', email) FROM o)
+           SELECT id AS "id!", number AS "number!" FROM o"#,
         token,
         order.cart,
         email,
@@ -81,6 +94,7 @@ pub async fn place(tx: &mut Tx<'_>, order: NewOrder<'_>) -> Result<PlacedOrder, 
         totals.tax_label,
         c.promo.as_ref().map(|p| p.code.clone()),
         order.pay_within.as_secs_f64(),
+        topic::ORDER_PLACED,
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -92,23 +106,19 @@ pub async fn place(tx: &mut Tx<'_>, order: NewOrder<'_>) -> Result<PlacedOrder, 
                 UseError::Store(s) => PlaceError::Store(s),
             })?;
     }
-    record_event(
-        tx,
-        row.id,
-        None,
-        OrderStatus::PendingPayment,
-        "placed at checkout",
-    )
-    .await?;
-    let payload = serde_json::json!({ "number": row.number, "token": token, "email": email });
-    outbox::push(tx, topic::ORDER_PLACED, payload).await?;
+    let placed = PlacedOrder {
+        token,
+        number: row.number,
+    };
+    if let Some((key, status)) = order.record_as {
+        let answer =
+            serde_json::to_value(&placed).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        idempotency::complete(tx, key, status, &answer).await?;
+    }
     // Stock last: its row locks are the hottest (every buyer of a popular item takes the same row), so
     // they are held only from here to the commit.
     reserve_lines(tx, row.id, c).await?;
-    Ok(PlacedOrder {
-        token,
-        number: row.number,
-    })
+    Ok(placed)
 }
 
 fn check_complete(c: &Checkout) -> Result<(), PlaceError> {
@@ -144,33 +154,29 @@ async fn reserve_lines(tx: &mut Tx<'_>, order_id: i64, c: &Checkout) -> Result<(
     lines.sort_by(|a, b| a.1.sku.cmp(&b.1.sku));
     for (position, line) in lines {
         let quantity = i32::try_from(line.quantity).unwrap_or(i32::MAX);
-        let variant = sqlx::query_scalar!(
-            "UPDATE variants SET available = available - $2, updated_at = now()
-             WHERE sku = $1 AND available >= $2 AND archived_at IS NULL RETURNING id",
+        // The take and the frozen line in one statement: no line without its stock, one round trip.
+        let taken = sqlx::query_scalar!(
+            r#"WITH taken AS (
+                   UPDATE variants SET available = available - $2, updated_at = now()
+                   WHERE sku = $1 AND available >= $2 AND archived_at IS NULL RETURNING id)
+               INSERT INTO order_lines (order_id, position, variant_id, sku, product_title, variant_title,
+                                        unit_price_minor, quantity, line_total_minor)
+               SELECT $3, $4, id, $1, $5, $6, $7, $2, $8 FROM taken
+               RETURNING variant_id"#,
             line.sku,
             quantity,
-        )
-        .fetch_optional(&mut **tx)
-        .await?;
-        let Some(variant) = variant else {
-            return Err(sold_out(tx, line).await);
-        };
-        sqlx::query!(
-            "INSERT INTO order_lines (order_id, position, variant_id, sku, product_title, variant_title,
-                                      unit_price_minor, quantity, line_total_minor)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             order_id,
             i32::try_from(position).unwrap_or(i32::MAX),
-            variant,
-            line.sku,
             line.product_title,
             line.variant_title,
             line.unit_price.minor,
-            quantity,
             line.line_total.minor,
         )
-        .execute(&mut **tx)
+        .fetch_optional(&mut **tx)
         .await?;
+        if taken.is_none() {
+            return Err(sold_out(tx, line).await);
+        }
     }
     Ok(())
 }

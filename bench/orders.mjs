@@ -4,6 +4,7 @@
 // form: place the order, open the payment page, 303 to it), and the contention line: 200 buyers racing
 // for 10 units, then paying. BENCH_ORDERS sets the orders per row (default 2000); BENCH_ONLY filters.
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { BASE, feed, originHeaders } from '../e2e/support.mjs';
 
 const ORIGIN = process.env.ORIGIN_URL;
@@ -53,11 +54,29 @@ const carts = (n, sku, tag) => pool(Array.from({ length: n }, (_, i) => i), 16,
   (i) => readyCart(Array.isArray(sku) ? sku[i % sku.length] : sku, `${tag}${i}@bench.example`));
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
+/// CPU seconds used so far by every process named `origin` and every `postgres` process (from /proc),
+/// and by this load generator: where an order's time goes.
+function cpu() {
+  const tick = 100; // USER_HZ on Linux
+  const used = { origin: 0, postgres: 0 };
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (name in used) used[name] += (Number(fields[11]) + Number(fields[12])) / tick;
+    } catch { /* the process ended */ }
+  }
+  const self = process.cpuUsage();
+  return { ...used, node: (self.user + self.system) / 1e6 };
+}
+
 /// `place` over every cart with CONCURRENCY in flight: orders/s and the latency of each call under load.
-async function measure(name, ids, place) {
+async function measure(name, ids, place, inFlight = CONCURRENCY) {
   const times = [];
+  const before = cpu();
   const start = performance.now();
-  await pool(ids, CONCURRENCY, async (id) => {
+  await pool(ids, inFlight, async (id) => {
     const t = performance.now();
     await place(id);
     times.push(performance.now() - t);
@@ -65,8 +84,12 @@ async function measure(name, ids, place) {
   const rate = ids.length / ((performance.now() - start) / 1000);
   times.sort((a, b) => a - b);
   const ms = (p) => percentile(times, p).toFixed(1);
-  console.log(`| ${name} | ${ids.length} | ${CONCURRENCY} | ${rate.toFixed(0)} | ${ms(50)} | ${ms(95)} | ${ms(99)} |`);
+  const after = cpu();
+  const per = (k) => (((after[k] - before[k]) / ids.length) * 1e6).toFixed(0);
+  cpuLines.push(`${name}: origin ${per('origin')} µs, postgres ${per('postgres')} µs, load generator ${per('node')} µs`);
+  console.log(`| ${name} | ${ids.length} | ${inFlight} | ${rate.toFixed(0)} | ${ms(50)} | ${ms(95)} | ${ms(99)} |`);
 }
+const cpuLines = [];
 
 const placeAtOrigin = async (id) => {
   const headers = { ...originHeaders(), 'idempotency-key': crypto.randomUUID() };
@@ -85,18 +108,22 @@ const payAtEdge = async (id) => {
   if (response.status !== 303 || !location.startsWith(PSP)) throw new Error(`pay: HTTP ${response.status} → ${location}`);
 };
 
-console.log(`\nPlacing orders: ${CONCURRENCY} in flight; latency is each call's under that load.\n`);
+console.log('\nPlacing orders; latency is each call\'s under the load of its row.\n');
 console.log('| Scenario | orders | in flight | orders/s | p50 ms | p95 ms | p99 ms |');
 console.log('|---|---:|---:|---:|---:|---:|---:|');
 if ('origin: place order'.includes(ONLY)) {
   await measure('origin: warm-up', await carts(200, spread, 'warm'), placeAtOrigin);
   await measure(`origin: place order, ${spread.length} different items`, await carts(N, spread, 'o'), placeAtOrigin);
+  // Below saturation: the latency of one order when the machine is not the queue.
+  await measure(`origin: place order, ${spread.length} different items, light load`, await carts(1000, spread, 'l'), placeAtOrigin, 2);
   await measure('origin: place order, all of one item (one hot stock row)', await carts(N, stockSku, 'h'), placeAtOrigin);
 }
 if ('edge → origin: pay (place order + payment page)'.includes(ONLY)) {
   const n = Math.min(N, 500);
   await measure('edge → origin: pay (place order + payment page)', await carts(n, stockSku, 'e'), payAtEdge);
 }
+
+console.log(`\nCPU per order (2 cores shared by all three):\n${cpuLines.map((l) => `- ${l}`).join('\n')}`);
 
 // The race: 200 buyers, 10 units, all at once; the winners pay on the stand-in (its JSON pay tool).
 if ('contention'.includes(ONLY) || ONLY === '') {

@@ -15,8 +15,10 @@ use crate::context::Edge;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{html, redirect};
 use crate::origin::Call;
+use crate::policy::checkout::{earlier_step, Step};
 use meridian_app::Page;
 use meridian_domain::api::origin as paths;
+use meridian_domain::routes;
 use meridian_domain::{Checkout, CheckoutRefusal, CheckoutUpdate};
 use serde::de::DeserializeOwned;
 use worker::Method;
@@ -78,6 +80,41 @@ async fn save(edge: &Edge, update: &CheckoutUpdate, key: &str) -> EdgeResult<Sav
             "origin answered {status} to a checkout step"
         ))),
     }
+}
+
+/// What a one-field step came to.
+enum StepAnswer {
+    /// Saved, or out of turn: where the shopper goes now.
+    Go(worker::Response),
+    /// Refused: the checkout to show again, and the field's message.
+    Refused(Box<Checkout>, String),
+}
+
+/// Saves a one-field step (`field`, as the origin's refusal names it) and sends the shopper on to `next`.
+/// On a refusal the checkout is read again; if an earlier step is missing by now, the shopper goes there.
+async fn save_field(
+    edge: &Edge,
+    update: &CheckoutUpdate,
+    key: &str,
+    (at, field, next): (Step, &str, &str),
+) -> EdgeResult<StepAnswer> {
+    let refusal = match save(edge, update, key).await? {
+        Saved::Done => return Ok(StepAnswer::Go(see(next)?)),
+        Saved::NoCart => return Ok(StepAnswer::Go(see(routes::CART)?)),
+        Saved::Refused(refusal) => refusal,
+    };
+    let Some(checkout) = load(edge).await? else {
+        return Ok(StepAnswer::Go(see(routes::CART)?));
+    };
+    if let Some(path) = earlier_step(&checkout.missing, at) {
+        return Ok(StepAnswer::Go(see(path)?));
+    }
+    let message = refusal
+        .fields
+        .into_iter()
+        .find(|f| f.field == field)
+        .map_or(refusal.message, |f| f.message);
+    Ok(StepAnswer::Refused(Box::new(checkout), message))
 }
 
 /// An origin answer we rely on; unreadable, it is the origin's failure (502), never the shopper's.

@@ -1,7 +1,7 @@
 //! Step 3: the review, its promo form, and the return from the payment page without a payment
 //! (`?order=<token>`: the provider's cancel link), which says why the payment did not go through.
 
-use super::{checkout_page, load, save, see, Saved, MAX_FORM, TITLE};
+use super::{checkout_page, load, save_field, see, StepAnswer, MAX_FORM, TITLE};
 use crate::context::Edge;
 use crate::error::EdgeResult;
 use crate::gateway::{read_form, stale_form};
@@ -70,22 +70,11 @@ pub(crate) async fn save_promo(edge: &mut Edge) -> EdgeResult {
         promo_code: Some(typed.trim().to_owned()),
         ..CheckoutUpdate::default()
     };
-    let refusal = match save(edge, &update, &key).await? {
-        Saved::Done => return see(routes::CHECKOUT_REVIEW),
-        Saved::NoCart => return see(routes::CART),
-        Saved::Refused(refusal) => refusal,
+    let step = (Step::Review, "promo_code", routes::CHECKOUT_REVIEW);
+    let (checkout, message) = match save_field(edge, &update, &key, step).await? {
+        StepAnswer::Go(response) => return Ok(response),
+        StepAnswer::Refused(checkout, message) => (*checkout, message),
     };
-    let Some(checkout) = load(edge).await? else {
-        return see(routes::CART);
-    };
-    if let Some(path) = earlier_step(&checkout.missing, Step::Review) {
-        return see(path);
-    }
-    let message = refusal
-        .fields
-        .into_iter()
-        .find(|f| f.field == "promo_code")
-        .map_or(refusal.message, |f| f.message);
     let mut review = Review::new(checkout);
     review.promo_typed = typed;
     review.promo_error = Some(message);

@@ -1,7 +1,7 @@
 //! Steps 1 and 2: contact and address, then the shipping method. A refused step is shown again (422)
 //! with what the shopper typed and the origin's message next to each field; nothing was saved.
 
-use super::{checkout_page, load, save, see, Saved, MAX_FORM, TITLE};
+use super::{checkout_page, load, save, save_field, see, Saved, StepAnswer, MAX_FORM, TITLE};
 use crate::context::Edge;
 use crate::error::EdgeResult;
 use crate::gateway::{read_form, stale_form};
@@ -82,22 +82,11 @@ pub(crate) async fn save_shipping(edge: &mut Edge) -> EdgeResult {
         shipping_method: Some(fields.text("shipping_method")),
         ..CheckoutUpdate::default()
     };
-    let refusal = match save(edge, &update, &key).await? {
-        Saved::Done => return see(routes::CHECKOUT_REVIEW),
-        Saved::NoCart => return see(routes::CART),
-        Saved::Refused(refusal) => refusal,
+    let step = (Step::Shipping, "shipping_method", routes::CHECKOUT_REVIEW);
+    let (checkout, error) = match save_field(edge, &update, &key, step).await? {
+        StepAnswer::Go(response) => return Ok(response),
+        StepAnswer::Refused(checkout, message) => (*checkout, message),
     };
-    let Some(checkout) = load(edge).await? else {
-        return see(routes::CART);
-    };
-    if let Some(path) = earlier_step(&checkout.missing, Step::Shipping) {
-        return see(path);
-    }
-    let error = refusal
-        .fields
-        .into_iter()
-        .find(|f| f.field == "shipping_method")
-        .map_or(refusal.message, |f| f.message);
     let form = ShippingForm {
         checkout,
         error: Some(error),

@@ -15,10 +15,7 @@ pub(crate) async fn add_line_form(edge: &mut Edge) -> EdgeResult {
         Ok(fields) => fields,
         Err(refused) => return Ok(refused),
     };
-    let Some(sku) = fields
-        .get("sku")
-        .filter(|s| !s.is_empty() && s.len() <= 200)
-    else {
+    let Some(sku) = fields.sku() else {
         return edge.refuse(422, "unprocessable", TITLE, "Please choose an item to add.");
     };
     let Ok(quantity) = fields.get("quantity").unwrap_or("1").parse::<u32>() else {

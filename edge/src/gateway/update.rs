@@ -17,10 +17,7 @@ pub(crate) async fn update_line_form(edge: &mut Edge) -> EdgeResult {
         Ok(fields) => fields,
         Err(refused) => return Ok(refused),
     };
-    let Some(sku) = fields
-        .get("sku")
-        .filter(|s| !s.is_empty() && s.len() <= 200)
-    else {
+    let Some(sku) = fields.sku() else {
         return edge.refuse(
             422,
             "unprocessable",

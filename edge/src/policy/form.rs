@@ -23,6 +23,11 @@ impl Fields {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The cart forms' `sku`: present, not empty, at most 200 bytes (the origin says whether it exists).
+    pub(crate) fn sku(&self) -> Option<&str> {
+        self.get("sku").filter(|s| !s.is_empty() && s.len() <= 200)
+    }
+
     /// The value under `name`, or "" when the field was not sent.
     pub(crate) fn text(&self, name: &str) -> String {
         self.get(name).unwrap_or_default().to_owned()

@@ -23,6 +23,23 @@ async function ok(response, what, status = 200) {
 
 const cartCookie = (await ok(await addToCart(sku), 'seed cart')).headers.get('set-cookie').split(';')[0];
 
+// Carts for the origin's "add a line" row: each request adds one unit of another item to another cart.
+const originJson = { ...originHeaders(), 'content-type': 'application/json' };
+const skus = feed.flatMap((p) => p.variants.filter((v) => v.available).map((v) => v.sku));
+const benchCarts = [];
+for (let i = 0; i < 50; i += 1) {
+  const created = await ok(await fetch(`${ORIGIN}/api/carts`, { method: 'POST', headers: originJson }), 'bench cart', 201);
+  benchCarts.push((await created.json()).id);
+}
+const addLineAtOrigin = (i) => {
+  const n = i + 20; // warm-up calls pass negative numbers
+  return fetch(`${ORIGIN}/api/carts/${benchCarts[n % benchCarts.length]}/lines`, {
+    method: 'POST',
+    headers: { ...originJson, 'idempotency-key': crypto.randomUUID() },
+    body: JSON.stringify({ sku: skus[Math.floor(n / benchCarts.length) % skus.length], quantity: 1 }),
+  });
+};
+
 const scenarios = [
   ['edge: home page, cache hit', () => fetch(`${BASE}/`)],
   ['edge: product page, cache hit', () => fetch(`${BASE}/p/${product.handle}`)],
@@ -34,6 +51,8 @@ const scenarios = [
   ['edge: unknown product, cache miss (KV + render of a 404)', (i) => fetch(`${BASE}/p/no-such-${run}-${i + 20}`), 404],
   ['edge: catalog API, product (KV, cached)', () => fetch(`${BASE}/api/catalog/products/${product.handle}`)],
   ['origin: catalog API, product (Postgres)', () => fetch(`${ORIGIN}/api/catalog/products/${product.handle}`, { headers: originHeaders() })],
+  ['origin: catalog API, list 50 products (Postgres)', () => fetch(`${ORIGIN}/api/catalog/products?per_page=50`, { headers: originHeaders() })],
+  ['origin: add a cart line (Postgres)', addLineAtOrigin],
   ['edge → origin: read cart', () => fetch(`${BASE}/api/cart`, { headers: { cookie: cartCookie } })],
   ['edge → origin: add to a new cart', () => addToCart(sku)],
 ];

@@ -21,7 +21,9 @@ use crate::job::{refusal, Job};
 use crate::JobContext;
 use meridian_domain::Currency;
 use meridian_store::catalog::archive::{archive_impact, archive_unlisted_products, slug_holders};
-use meridian_store::catalog::import::{upsert_products_isolated, ImportSummary, SupplierData};
+use meridian_store::catalog::import::{
+    refresh_statistics, upsert_products_isolated, ImportSummary, SupplierData,
+};
 use meridian_store::catalog::runs::{record_sync_run, SkipReason, SyncRun};
 use serde::{Deserialize, Serialize};
 
@@ -88,6 +90,9 @@ pub async fn run(
     let plan = plan(ctx, settings, job, &feed.products).await?;
     let (mut summary, report) = import(ctx, &plan, &feed.products, feed.skipped).await?;
     summary.archived = archive_unlisted_products(&ctx.db, &feed.listed).await?;
+    // Fresh planner statistics before anything reads the new rows (the publish below, the origin's
+    // listings): without them a first import is read with plans made for empty tables.
+    refresh_statistics(&ctx.db).await?;
     let published_version = publish_catalog(ctx).await?;
     let skipped = report.skipped.len();
     let mut reasons = report.skipped;

@@ -277,3 +277,13 @@ async fn archive_dropped_variants(
     .await?;
     Ok(archived.rows_affected() > 0)
 }
+
+/// Refreshes the planner's statistics of the catalog tables after an import. Autovacuum would get there,
+/// but only after a threshold of changes: until then a first import is planned as if the tables were
+/// empty (a 50-product listing took 27 ms instead of 1.3 ms).
+pub async fn refresh_statistics(pool: &PgPool) -> Result<(), StoreError> {
+    sqlx::query("ANALYZE categories, products, variants")
+        .execute(pool)
+        .await?;
+    Ok(())
+}

@@ -44,19 +44,30 @@ pub async fn load_products(
     // Beyond i64 there is nothing to skip to or return: saturate instead of failing.
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+    // The page first (index-backed: live products by category and title), then each of its categories'
+    // live count once — not a count per row, which rescanned the category for every product listed.
     // `!`: columns read through the `live_products` view lose their NOT NULL in sqlx's eyes.
     let rows = sqlx::query!(
-        r#"SELECT p.id AS "id!", p.slug AS "slug!", p.title AS "title!",
-                  p.description AS "description!", p.vendor AS "vendor!", p.tags AS "tags!",
-                  p.options AS "options!: Json<Vec<ProductOption>>",
-                  p.images AS "images!: Json<Vec<Image>>",
-                  c.slug AS category_slug, c.name AS category_name,
-                  (SELECT count(*) FROM live_products x WHERE x.category_id = c.id) AS "category_count!",
-                  count(*) OVER () AS "total!"
-           FROM live_products p JOIN categories c ON c.id = p.category_id
-           WHERE ($1::text IS NULL OR c.slug = $1) AND ($2::text IS NULL OR p.slug = $2)
-           ORDER BY c.name, p.title
-           LIMIT $3 OFFSET $4"#,
+        r#"WITH page AS (
+               SELECT p.id, p.slug, p.title, p.description, p.vendor, p.tags, p.options, p.images,
+                      p.category_id, c.slug AS category_slug, c.name AS category_name,
+                      count(*) OVER () AS total
+               FROM live_products p JOIN categories c ON c.id = p.category_id
+               WHERE ($1::text IS NULL OR c.slug = $1) AND ($2::text IS NULL OR p.slug = $2)
+               ORDER BY c.name, p.title
+               LIMIT $3 OFFSET $4),
+           counts AS (
+               SELECT x.category_id, count(*) AS n FROM live_products x
+               WHERE x.category_id IN (SELECT DISTINCT category_id FROM page)
+               GROUP BY x.category_id)
+           SELECT page.id AS "id!", page.slug AS "slug!", page.title AS "title!",
+                  page.description AS "description!", page.vendor AS "vendor!", page.tags AS "tags!",
+                  page.options AS "options!: Json<Vec<ProductOption>>",
+                  page.images AS "images!: Json<Vec<Image>>",
+                  page.category_slug AS "category_slug!", page.category_name AS "category_name!",
+                  counts.n AS "category_count!", page.total AS "total!"
+           FROM page JOIN counts ON counts.category_id = page.category_id
+           ORDER BY page.category_name, page.title"#,
         filter.category,
         filter.slug,
         limit,

@@ -37,11 +37,16 @@ pub async fn create(tx: &mut Tx<'_>) -> Result<Uuid, StoreError> {
 
 /// Locks cart `id` for the rest of the transaction.
 pub async fn lock(tx: &mut Tx<'_>, id: Uuid) -> Result<(), CartError> {
-    sqlx::query_scalar!("SELECT id FROM carts WHERE id = $1 FOR UPDATE", id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(drop)
-        .ok_or(CartError::NotFound)
+    // The update takes the row lock and records the activity (for the idle sweep) in one round trip; a
+    // write that is then refused rolls both back.
+    sqlx::query_scalar!(
+        "UPDATE carts SET updated_at = now() WHERE id = $1 RETURNING id",
+        id
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(drop)
+    .ok_or(CartError::NotFound)
 }
 
 /// Adds `line` to the (locked) cart, merging with an existing line of the same SKU. A refusal writes
@@ -81,7 +86,7 @@ pub async fn add_line(tx: &mut Tx<'_>, cart: Uuid, line: &AddLine) -> Result<(),
     )
     .execute(&mut **tx)
     .await?;
-    touch(tx, cart).await
+    Ok(())
 }
 
 /// Sets the (locked) cart's line for `line.sku` to `line.quantity`; 0 removes it. Raising a quantity is
@@ -125,13 +130,6 @@ pub async fn set_line(tx: &mut Tx<'_>, cart: Uuid, line: &SetLine) -> Result<(),
         .execute(&mut **tx)
         .await?;
     }
-    touch(tx, cart).await
-}
-
-async fn touch(tx: &mut Tx<'_>, cart: Uuid) -> Result<(), CartError> {
-    sqlx::query!("UPDATE carts SET updated_at = now() WHERE id = $1", cart)
-        .execute(&mut **tx)
-        .await?;
     Ok(())
 }
 

@@ -67,7 +67,8 @@ fn test() -> Result<()> {
     image_test::smoke(&env)
 }
 
-/// Builds what `wrangler dev` serves, starts the stack on free ports and runs `bench/storefront.mjs`.
+/// Builds what `wrangler dev` serves, starts the stack on free ports and runs `bench/storefront.mjs`,
+/// `bench/peers.mjs` (Meridian next to an empty and a React worker) and `bench/orders.mjs`.
 fn bench() -> Result<()> {
     let tools = tools::ensure_all(false)?;
     let env = services::ensure()?;
@@ -76,6 +77,7 @@ fn bench() -> Result<()> {
     let stack = stack::Stack::start(&env, stack::Mode::Bench)?;
     let bench = paths::root().join("bench");
     let outcome = run(stack.node().arg(bench.join("storefront.mjs")))
+        .and_then(|()| run(stack.node().arg(bench.join("peers.mjs"))))
         .and_then(|()| run(stack.node().arg(bench.join("orders.mjs"))));
     drop(stack);
     outcome

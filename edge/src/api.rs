@@ -41,8 +41,9 @@ pub(crate) async fn products(edge: &Edge) -> EdgeResult {
         }
         let cards: Vec<ProductCard> = index
             .cards
-            .into_iter()
+            .iter()
             .filter(|c| category.as_ref().is_none_or(|s| &c.category_slug == s))
+            .cloned()
             .collect();
         let pages = cards.len().div_ceil(request.per_page as usize).max(1);
         if request.page as usize > pages {

@@ -11,13 +11,44 @@ use crate::policy::cache_key::{page_key, ProductsQuery};
 use crate::policy::publish::presents_token;
 use meridian_domain::api::{kv as keys, EDGE_CACHE_HEADER};
 use meridian_domain::{CatalogIndex, ProductDetail};
+use std::cell::RefCell;
 use std::future::Future;
+use std::rc::Rc;
 use worker::{Cache, Env, KvStore, Response, Result};
 
 /// Request header with which the publish-token holder asks for a render that skips the cache lookup.
 const RENDER_HEADER: &str = "x-meridian-render";
 /// Seconds an unknown slug's 404 is cached: short, so a product published meanwhile shows up soon.
 const NEGATIVE_TTL: u32 = 60;
+
+/// How long an isolate trusts the snapshot version it last read before reading `catalog:version` again.
+/// A publish switches every page within this (plus KV's own propagation, up to a minute across
+/// locations); the isolate that takes the publish switches at once. It saves a KV read on every hit.
+const VERSION_TTL_MS: f64 = 5_000.0;
+
+thread_local! {
+    /// The version this isolate last read, and when (ms since the epoch).
+    static VERSION: RefCell<Option<(String, f64)>> = const { RefCell::new(None) };
+    /// The index of one version, parsed once per isolate: every render needs it, and it is the largest
+    /// document (13 KB for the demo catalog).
+    static INDEX: RefCell<Option<(String, Rc<CatalogIndex>)>> = const { RefCell::new(None) };
+}
+
+/// Remembers `version` as current in this isolate (after reading it, or after committing a publish).
+pub(crate) fn remember_version(version: &str) {
+    let now = js_sys::Date::now();
+    VERSION.with(|v| *v.borrow_mut() = Some((version.to_owned(), now)));
+}
+
+fn remembered_version() -> Option<String> {
+    let now = js_sys::Date::now();
+    VERSION.with(|v| {
+        v.borrow()
+            .as_ref()
+            .filter(|(_, at)| now - at < VERSION_TTL_MS)
+            .map(|(version, _)| version.clone())
+    })
+}
 
 /// A published snapshot: its version is always known, so an unpublished catalog cannot be read by mistake.
 pub(crate) struct Catalog {
@@ -26,16 +57,36 @@ pub(crate) struct Catalog {
 }
 
 impl Catalog {
-    /// The snapshot current when the request arrived, or `None` before the first publish.
+    /// The current snapshot (as of at most `VERSION_TTL_MS` ago), or `None` before the first publish.
     pub(crate) async fn open(env: &Env) -> Result<Option<Self>> {
         let kv = env.kv("CATALOG")?;
+        if let Some(version) = remembered_version() {
+            return Ok(Some(Self { kv, version }));
+        }
         let version = kv.get(keys::VERSION).text().await?;
+        if let Some(version) = &version {
+            remember_version(version);
+        }
         Ok(version.map(|version| Self { kv, version }))
     }
 
     /// Categories and product cards of this version; `None` if the index is missing (pruned too early).
-    pub(crate) async fn index(&self) -> Result<Option<CatalogIndex>> {
-        Ok(self.kv.get(&keys::index(&self.version)).json().await?)
+    pub(crate) async fn index(&self) -> Result<Option<Rc<CatalogIndex>>> {
+        let parsed = INDEX.with(|i| {
+            i.borrow()
+                .as_ref()
+                .filter(|(version, _)| *version == self.version)
+                .map(|(_, index)| Rc::clone(index))
+        });
+        if parsed.is_some() {
+            return Ok(parsed);
+        }
+        let index: Option<CatalogIndex> = self.kv.get(&keys::index(&self.version)).json().await?;
+        Ok(index.map(|index| {
+            let index = Rc::new(index);
+            INDEX.with(|i| *i.borrow_mut() = Some((self.version.clone(), Rc::clone(&index))));
+            index
+        }))
     }
 
     pub(crate) async fn product(&self, slug: &str) -> Result<Option<ProductDetail>> {
@@ -50,7 +101,7 @@ impl Catalog {
 /// A snapshot with its index loaded: what every catalog render starts from.
 pub(crate) struct Snapshot {
     pub(crate) catalog: Catalog,
-    pub(crate) index: CatalogIndex,
+    pub(crate) index: Rc<CatalogIndex>,
 }
 
 /// A rendered response and how the page cache may keep it.

@@ -3,7 +3,8 @@
 
 use crate::policy::settings::{OriginLink, RawSettings, Settings};
 use leptos::prelude::LeptosOptions;
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
+use std::rc::Rc;
 use worker::Env;
 
 /// Version of the client bundle and stylesheet, set by `cargo xtask build` (`/pkg/<version>/…`).
@@ -19,6 +20,9 @@ const CLIENT_NAME: &str = "meridian_app";
 thread_local! {
     /// Whether this isolate has logged its configuration problems yet (once is enough to be seen).
     static REPORTED: Cell<bool> = const { Cell::new(false) };
+    /// The configuration, read once per isolate: bindings cannot change under a running isolate (a new
+    /// deploy or secret starts new isolates), so re-reading and re-validating them per request is waste.
+    static CONFIG: OnceCell<Rc<Config>> = const { OnceCell::new() };
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +39,11 @@ pub(crate) struct Config {
 }
 
 impl Config {
+    /// This isolate's configuration (read from `env` by the first request).
+    pub(crate) fn for_isolate(env: &Env) -> Rc<Self> {
+        CONFIG.with(|c| Rc::clone(c.get_or_init(|| Rc::new(Self::from_env(env)))))
+    }
+
     /// Reads and validates the bindings; problems are logged as errors once per isolate, never ignored.
     pub(crate) fn from_env(env: &Env) -> Self {
         let text = |name: &str| env.var(name).ok().map(|v| v.to_string());

@@ -16,7 +16,7 @@ pub(crate) struct Edge {
     pub(crate) env: Env,
     /// Work that may finish after the response (cache writes).
     pub(crate) ctx: Context,
-    pub(crate) config: Config,
+    pub(crate) config: std::rc::Rc<Config>,
     pub(crate) route: Route,
     /// Minted here for every request; the only id we send on and answer with.
     pub(crate) request_id: String,
@@ -29,7 +29,7 @@ pub(crate) struct Edge {
 
 impl Edge {
     pub(crate) fn new(req: Request, env: Env, ctx: Context) -> Self {
-        let config = Config::from_env(&env);
+        let config = Config::for_isolate(&env);
         let route = match_route(req.method().as_ref(), &req.path());
         let sent = req.headers().get(REQUEST_ID_HEADER).ok().flatten();
         let client_request_id = request::client_request_id(sent.as_deref()).map(str::to_owned);

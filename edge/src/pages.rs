@@ -10,7 +10,12 @@ use meridian_app::Page;
 pub(crate) async fn home(edge: &Edge) -> EdgeResult {
     edge.cached(None, |snap| async move {
         let categories = snap.index.categories.clone();
-        let page = html(&edge.config, Page::Home(snap.index), categories, 200)?;
+        let page = html(
+            &edge.config,
+            Page::Home((*snap.index).clone()),
+            categories,
+            200,
+        )?;
         Ok(Rendered::Fresh(page))
     })
     .await
@@ -26,7 +31,7 @@ pub(crate) async fn category(edge: &Edge, slug: &str) -> EdgeResult {
                 404,
                 "Category not found",
                 message,
-                index.categories,
+                index.categories.clone(),
             )?;
             return Ok(Rendered::Missing(page));
         };
@@ -46,7 +51,7 @@ pub(crate) async fn category(edge: &Edge, slug: &str) -> EdgeResult {
 /// gets its own fresh key (see `personal`), so the shared cached HTML never gives two views the same key.
 pub(crate) async fn product(edge: &Edge, slug: &str) -> EdgeResult {
     edge.cached(None, |snap| async move {
-        let categories = snap.index.categories;
+        let categories = snap.index.categories.clone();
         Ok(match snap.catalog.product(slug).await? {
             Some(product) => Rendered::Fresh(html(
                 &edge.config,
@@ -75,7 +80,7 @@ pub(crate) async fn cart(edge: &Edge) -> EdgeResult {
         Some(catalog) => catalog
             .index()
             .await?
-            .map(|i| i.categories)
+            .map(|i| i.categories.clone())
             .unwrap_or_default(),
         None => Vec::new(),
     };

@@ -86,6 +86,7 @@ async fn commit(kv: &KvStore, version: &str, index: &CatalogIndex) -> Result<usi
     kv.put(&keys::index(version), index)?.execute().await?;
     let previous = kv.get(keys::VERSION).text().await?;
     kv.put(keys::VERSION, version)?.execute().await?;
+    crate::catalog::remember_version(version);
     let mut versions: Vec<String> = kv.get(keys::VERSIONS).json().await?.unwrap_or_default();
     versions.retain(|v| v != version);
     versions.push(version.to_owned());

@@ -1,9 +1,9 @@
 // Peer for `bench/peers.mjs`: Meridian's product page (app/src/product.rs inside app/src/layout.rs's
 // document) as a React 19 server render, doing the same work per request as Meridian's edge:
-// - GET /p/<slug>: the catalog version from KV (`catalog:version`), then the Cache API under a key made of
+// - GET /p/<slug>: the catalog version (from KV, held 5 s per isolate), then the Cache API under a key made of
 //   that version and the path. A hit is served from the cache; `x-meridian-render: fresh` skips the lookup
 //   (no token check: this peer has nothing to protect).
-// - A miss reads the index (header navigation) and the product document (`catalog:<v>:index`,
+// - A miss reads the index (header navigation; parsed once per isolate and version) and the product document (`catalog:<v>:index`,
 //   `catalog:<v>:product:<slug>`, the JSON Meridian publishes), `renderToString`s the page and stores it
 //   with `cache.put` in `ctx.waitUntil`.
 // - Every response, hit or miss, gets its placeholders filled as Meridian's edge does (cart count emptied,
@@ -116,12 +116,32 @@ async function personalise(response, cache) {
   return new Response(html, { status: response.status, headers });
 }
 
+// Held per isolate, as Meridian's edge holds them: the version for VERSION_TTL_MS, the parsed index per
+// version. Without these the peer would pay KV reads Meridian no longer pays.
+const VERSION_TTL_MS = 5000;
+let remembered = null; // { version, at }
+let parsedIndex = null; // { version, index }
+
+async function currentVersion(env) {
+  if (remembered && Date.now() - remembered.at < VERSION_TTL_MS) return remembered.version;
+  const version = await env.CATALOG.get('catalog:version');
+  if (version) remembered = { version, at: Date.now() };
+  return version;
+}
+
+async function catalogIndex(env, version) {
+  if (parsedIndex?.version === version) return parsedIndex.index;
+  const index = await env.CATALOG.get(`catalog:${version}:index`, 'json');
+  if (index) parsedIndex = { version, index };
+  return index;
+}
+
 export default {
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
     const slug = url.pathname.match(/^\/p\/([a-z0-9-]+)$/)?.[1];
     if (request.method !== 'GET' || !slug) return new Response('not found', { status: 404 });
-    const version = await env.CATALOG.get('catalog:version');
+    const version = await currentVersion(env);
     if (!version) return new Response('no catalog is published yet', { status: 503 });
     const assets = env.ASSET_VERSION || 'peer';
     const key = `https://page-cache.peer.internal/${version}/${assets}${url.pathname}`;
@@ -131,7 +151,7 @@ export default {
       if (hit) return personalise(hit, 'hit');
     }
     // One read after the other, as Meridian's edge does (index, then product).
-    const index = await env.CATALOG.get(`catalog:${version}:index`, 'json');
+    const index = await catalogIndex(env, version);
     const product = await env.CATALOG.get(`catalog:${version}:product:${slug}`, 'json');
     if (!index) return new Response(`the index of catalog version ${version} is missing`, { status: 503 });
     if (!product) return new Response('Product not found', { status: 404 });

@@ -130,9 +130,8 @@ impl Edge {
         let cache = Cache::default();
         if !self.wants_fresh_render() {
             if let Some(hit) = cache.get(key.as_str(), true).await? {
-                let headers = crate::http::mutable_headers(&hit)?;
-                headers.set(EDGE_CACHE_HEADER, "hit")?;
-                return Ok(hit.with_headers(headers));
+                self.cache_hit.set(true);
+                return Ok(hit);
             }
         }
         let Some(index) = catalog.index().await? else {

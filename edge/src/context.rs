@@ -25,6 +25,9 @@ pub(crate) struct Edge {
     /// The item count of the shopper's cart if this request saw it (0: empty or gone), for the header's
     /// count cookie (see `policy::personal`).
     pub(crate) seen_count: Cell<Option<u32>>,
+    /// Set when the page cache answered: `finish` marks the response (`x-meridian-cache: hit`), so the
+    /// cached response's immutable headers are copied once, not once per step.
+    pub(crate) cache_hit: Cell<bool>,
 }
 
 impl Edge {
@@ -42,6 +45,7 @@ impl Edge {
             request_id: uuid::Uuid::new_v4().to_string(),
             client_request_id,
             seen_count: Cell::new(None),
+            cache_hit: Cell::new(false),
         }
     }
 

@@ -3,7 +3,7 @@
 use crate::config::{leptos_options, Config};
 use crate::policy::csp;
 use meridian_app::{loader_html, render, Document, Page};
-use meridian_domain::api::{ErrorBody, REQUEST_ID_HEADER};
+use meridian_domain::api::{ErrorBody, EDGE_CACHE_HEADER, REQUEST_ID_HEADER};
 use meridian_domain::Category;
 use std::sync::OnceLock;
 use worker::{Response, Result};
@@ -35,10 +35,25 @@ pub(crate) fn policy_with_form_actions(form_actions: &[String]) -> String {
     csp::policy(script_hashes(), form_actions)
 }
 
-/// Adds our request id and the security headers to every response leaving the worker.
-pub(crate) fn finish(response: Response, request_id: &str) -> Result<Response> {
-    let headers = mutable_headers(&response)?;
-    headers.set(REQUEST_ID_HEADER, request_id)?;
+/// Adds our request id, the security headers and (for a page-cache answer) `x-meridian-cache: hit` to
+/// every response leaving the worker. The headers are set in place when the response is ours; only a
+/// response straight from the Cache API (immutable headers) is copied, once.
+pub(crate) fn finish(response: Response, request_id: &str, cache_hit: bool) -> Result<Response> {
+    let (response, headers) = if response
+        .headers()
+        .set(REQUEST_ID_HEADER, request_id)
+        .is_ok()
+    {
+        let headers = response.headers().clone();
+        (response, headers)
+    } else {
+        let headers = mutable_headers(&response)?;
+        headers.set(REQUEST_ID_HEADER, request_id)?;
+        (response, headers)
+    };
+    if cache_hit {
+        headers.set(EDGE_CACHE_HEADER, "hit")?;
+    }
     for (name, value) in SECURITY_HEADERS {
         headers.set(name, value)?;
     }

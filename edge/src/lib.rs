@@ -29,7 +29,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Err(err) => edge.failure(&err)?,
     };
     let response = edge.personalise(response).await?;
-    http::finish(response, &edge.request_id)
+    http::finish(response, &edge.request_id, edge.cache_hit.get())
 }
 
 /// One arm per route of `meridian_domain::routes`; the matching itself lives there.

@@ -122,6 +122,12 @@ fn worker(tools: &Tools, version: &str) -> Result<()> {
     cmd.arg("--release").current_dir(root().join("edge"));
     cmd.env("CARGO_TARGET_DIR", target_dir())
         .env("MERIDIAN_ASSET_VERSION", version);
+    // worker-build builds with the `release` profile, which the native services share; the worker alone
+    // is built for size (it is uploaded, and compiled by every cold isolate): whole-program LTO, one codegen
+    // unit, `opt-level = "z"`. Set here so the origin and jobs keep their own release settings.
+    cmd.env("CARGO_PROFILE_RELEASE_LTO", "fat")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "z");
     cmd.env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
         .env("WASM_OPT_BIN", &tools.wasm_opt)
         .env("ESBUILD_BIN", &tools.esbuild);

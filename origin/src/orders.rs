@@ -62,8 +62,8 @@ async fn place(
 }
 
 fn refusal(err: PlaceError) -> ApiError {
-    let message = err.to_string();
-    let (status, code) = match &err {
+    let (status, code) = match err {
+        PlaceError::Store(e) => return e.into(),
         PlaceError::EmptyCart => (StatusCode::UNPROCESSABLE_ENTITY, "empty_cart"),
         PlaceError::Incomplete(_) => (StatusCode::UNPROCESSABLE_ENTITY, "incomplete"),
         PlaceError::SoldOut(_) => (StatusCode::CONFLICT, "sold_out"),
@@ -71,14 +71,8 @@ fn refusal(err: PlaceError) -> ApiError {
             (StatusCode::CONFLICT, "promo_used_up")
         }
         PlaceError::Promo(_) => (StatusCode::UNPROCESSABLE_ENTITY, "promo_invalid"),
-        PlaceError::Store(_) => {
-            let PlaceError::Store(e) = err else {
-                unreachable!()
-            };
-            return e.into();
-        }
     };
-    ApiError::refused(status, code, message)
+    ApiError::refused(status, code, err.to_string())
 }
 
 async fn read(

@@ -47,7 +47,7 @@ pub async fn load(conn: &mut PgConnection, cart: Uuid) -> Result<CheckoutState, 
     })
 }
 
-/// Saves `step` on the (locked) cart.
+/// Saves `step` on the cart, which the caller has locked (`carts::lock` also records the activity).
 pub async fn save(tx: &mut Tx<'_>, cart: Uuid, step: &ValidStep) -> Result<(), StoreError> {
     let address = step
         .address
@@ -62,8 +62,7 @@ pub async fn save(tx: &mut Tx<'_>, cart: Uuid, step: &ValidStep) -> Result<(), S
     sqlx::query!(
         "UPDATE carts SET email = COALESCE($2, email), address = COALESCE($3, address),
                 shipping_method = COALESCE($4, shipping_method),
-                promo_code = CASE WHEN $5 THEN $6 ELSE promo_code END,
-                updated_at = now()
+                promo_code = CASE WHEN $5 THEN $6 ELSE promo_code END
          WHERE id = $1",
         cart,
         step.email,

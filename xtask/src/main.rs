@@ -14,11 +14,14 @@ mod build;
 mod dev;
 mod image_test;
 mod images;
+mod load;
 mod net;
+mod origin_bench;
 mod paths;
 mod services;
 mod stack;
 mod tools;
+mod wasm_names;
 
 use anyhow::{bail, Result};
 use std::process::Command;
@@ -67,8 +70,8 @@ fn test() -> Result<()> {
     image_test::smoke(&env)
 }
 
-/// Builds what `wrangler dev` serves, starts the stack on free ports and runs `bench/storefront.mjs`,
-/// `bench/peers.mjs` (Meridian next to an empty and a React worker) and `bench/orders.mjs`.
+/// Builds what `wrangler dev` serves, starts the stack on free ports and runs `bench/storefront.mjs`, the
+/// origin's rows (`origin_bench.rs`), `bench/peers.mjs` (Meridian next to an empty and a React worker) and `bench/orders.mjs`.
 fn bench() -> Result<()> {
     let tools = tools::ensure_all(false)?;
     let env = services::ensure()?;
@@ -77,6 +80,7 @@ fn bench() -> Result<()> {
     let stack = stack::Stack::start(&env, stack::Mode::Bench)?;
     let bench = paths::root().join("bench");
     let outcome = run(stack.node().arg(bench.join("storefront.mjs")))
+        .and_then(|()| origin_bench::run(&stack))
         .and_then(|()| run(stack.node().arg(bench.join("peers.mjs"))))
         .and_then(|()| run(stack.node().arg(bench.join("orders.mjs"))));
     drop(stack);

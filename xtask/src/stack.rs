@@ -226,6 +226,15 @@ impl Stack {
         format!("http://127.0.0.1:{}", self.edge_port)
     }
 
+    pub(crate) fn origin_port(&self) -> u16 {
+        self.origin_port
+    }
+
+    /// The credential the origin expects from the edge (and from the bench's load generator).
+    pub(crate) fn origin_secret(&self) -> &str {
+        &self.origin_secret
+    }
+
     pub(crate) fn origin_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.origin_port)
     }

@@ -138,6 +138,11 @@ fn worker(tools: &Tools, version: &str) -> Result<()> {
         "worker-build did not produce {}",
         shim.display()
     );
+    let (named, stripped) = crate::wasm_names::strip(
+        &root().join("edge/build/index_bg.wasm"),
+        &target_dir().join("worker-names.wasm"),
+    )?;
+    eprintln!("    function names dropped from the upload: {named} → {stripped} bytes");
     fs::write(&stamp, version)?;
     eprintln!("    worker built in {:.0?}", started.elapsed());
     Ok(())

@@ -8,7 +8,7 @@ use axum::routing::get;
 use axum::Router;
 use meridian_domain::api::origin as paths;
 use meridian_domain::{Category, Page, PageRequest, ProductCard, ProductDetail};
-use meridian_store::catalog::{categories, load_products, ProductFilter};
+use meridian_store::catalog::{categories, load_cards, load_products, ProductFilter};
 use serde::Deserialize;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -35,20 +35,22 @@ async fn list_products(
 ) -> ApiResult<Json<Page<ProductCard>>> {
     let request = PageRequest::new(q.page, q.per_page).map_err(ApiError::BadRequest)?;
     let pool = state.db.read();
-    if let Some(slug) = &q.category {
-        if !categories(pool).await?.iter().any(|c| &c.slug == slug) {
+    let category = q.category.as_deref();
+    let (items, total) = load_cards(
+        pool,
+        category,
+        u64::from(request.per_page),
+        request.offset(),
+    )
+    .await?;
+    // Only an empty page can mean an unknown category: the check costs a query, so only then.
+    if let (Some(slug), true) = (category, items.is_empty()) {
+        if !categories(pool).await?.iter().any(|c| c.slug == slug) {
             return Err(ApiError::NotFound(format!(
                 "There is no category '{slug}'."
             )));
         }
     }
-    let filter = ProductFilter {
-        category: q.category.as_deref(),
-        slug: None,
-    };
-    let (products, total) =
-        load_products(pool, filter, u64::from(request.per_page), request.offset()).await?;
-    let items = products.iter().filter_map(ProductDetail::card).collect();
     Ok(Json(Page {
         items,
         page: request.page,

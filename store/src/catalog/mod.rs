@@ -1,10 +1,12 @@
 //! The catalog tables: reads for the storefront and the snapshot, the supplier import, the sync-run log.
 
 pub mod archive;
+pub mod cards;
 pub mod import;
 pub mod read;
 pub mod runs;
 
+pub use cards::load_cards;
 pub use read::{categories, load_products, ProductFilter};
 
 use crate::StoreError;

@@ -1,0 +1,73 @@
+//! The product grid's read: one page of [`ProductCard`]s in one query.
+//!
+//! A card needs a product's title, first image, cheapest variant and whether anything is in stock, not
+//! its description, options or every variant. Building cards from full products (`read::load_products`)
+//! cost three round trips and ~10× the rows; this reads only what a card shows. It must agree with
+//! [`ProductDetail::card`](meridian_domain::ProductDetail::card) (the snapshot's cards are made that
+//! way): the cheapest variant in variant order, in stock if any variant is. A test holds the two together.
+
+use super::money;
+use crate::StoreError;
+use meridian_domain::{Image, ProductCard};
+use sqlx::types::Json;
+use sqlx::PgPool;
+
+/// Cards of live products (in `category` if given) ordered by category then title, with the total
+/// number of products that match.
+pub async fn load_cards(
+    pool: &PgPool,
+    category: Option<&str>,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<ProductCard>, u64), StoreError> {
+    // Beyond i64 there is nothing to skip to or return: saturate instead of failing.
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+    // The page of products first, then the variants of just those products aggregated per product (a
+    // hash aggregate, not a sort per row). `!`: columns read through the `live_products` view lose
+    // their NOT NULL in sqlx's eyes.
+    let rows = sqlx::query!(
+        r#"WITH page AS (
+               SELECT p.id, p.slug, p.title, p.images->0 AS image, c.slug AS category_slug,
+                      c.name AS category_name, count(*) OVER () AS total
+               FROM live_products p JOIN categories c ON c.id = p.category_id
+               WHERE ($1::text IS NULL OR c.slug = $1)
+               ORDER BY c.name, p.title
+               LIMIT $2 OFFSET $3),
+           cheapest AS (
+               SELECT v.product_id, min(v.price_minor) AS price_minor,
+                      (array_agg(v.currency ORDER BY v.price_minor, v.position, v.id))[1] AS currency,
+                      bool_or(v.available > 0) AS in_stock
+               FROM variants v
+               WHERE v.product_id IN (SELECT id FROM page) AND v.archived_at IS NULL
+               GROUP BY v.product_id)
+           SELECT page.slug AS "slug!", page.title AS "title!", page.category_slug AS "category_slug!",
+                  page.image AS "image: Json<Image>", page.total AS "total!",
+                  cheapest.price_minor AS "price_minor!", cheapest.currency AS "currency!",
+                  cheapest.in_stock AS "in_stock!"
+           FROM page JOIN cheapest ON cheapest.product_id = page.id
+           ORDER BY page.category_name, page.title"#,
+        category,
+        limit,
+        offset,
+    )
+    .fetch_all(pool)
+    .await?;
+    let total = rows
+        .first()
+        .map_or(0, |r| u64::try_from(r.total).unwrap_or(0));
+    let cards = rows
+        .into_iter()
+        .map(|r| {
+            Ok(ProductCard {
+                price_from: money(r.price_minor, &r.currency)?,
+                slug: r.slug,
+                title: r.title,
+                category_slug: r.category_slug,
+                image: r.image.map(|i| i.0),
+                in_stock: r.in_stock,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok((cards, total))
+}

@@ -1,12 +1,13 @@
 //! Reading the published catalog snapshot from KV, and the page cache keyed by its version.
 //!
 //! [`Edge::cached`] is the one way a catalog route answers: it opens the snapshot (503, not cached, while
-//! none is published or its index is missing), looks the normalised key up in the Cache API, and otherwise
-//! renders and stores the result.
+//! none is published or its index is missing), looks the normalised key up in the isolate's memory
+//! (`memo`), then in the Cache API, and otherwise renders and stores the result in both.
 
 use crate::config::ASSET_VERSION;
 use crate::context::Edge;
 use crate::error::{EdgeError, EdgeResult, NOT_STOCKED};
+use crate::memo::{self, EXPIRES_HEADER};
 use crate::policy::cache_key::{page_key, ProductsQuery};
 use crate::policy::publish::presents_token;
 use meridian_domain::api::{kv as keys, EDGE_CACHE_HEADER};
@@ -14,7 +15,7 @@ use meridian_domain::{CatalogIndex, ProductDetail};
 use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
-use worker::{Cache, Env, KvStore, Response, Result};
+use worker::{Cache, Env, Headers, KvStore, Response, Result};
 
 /// Request header with which the publish-token holder asks for a render that skips the cache lookup.
 const RENDER_HEADER: &str = "x-meridian-render";
@@ -127,11 +128,18 @@ impl Edge {
             .await?
             .ok_or_else(|| unavailable("no catalog is published yet"))?;
         let key = page_key(&catalog.version, ASSET_VERSION, &self.req.path(), query);
+        let now = js_sys::Date::now();
         let cache = Cache::default();
         if !self.wants_fresh_render() {
-            if let Some(hit) = cache.get(key.as_str(), true).await? {
+            if let Some(page) = memo::get(&catalog.version, key.as_str(), now) {
                 self.cache_hit.set(true);
-                return Ok(hit);
+                return Ok(self.answer(&page)?);
+            }
+            if let Some(mut hit) = cache.get(key.as_str(), true).await? {
+                self.cache_hit.set(true);
+                let page = kept(&mut hit, now + f64::from(NEGATIVE_TTL) * 1000.0).await?;
+                memo::put(&catalog.version, key.as_str(), page.clone());
+                return Ok(self.answer(&page)?);
             }
         }
         let Some(index) = catalog.index().await? else {
@@ -141,21 +149,67 @@ impl Edge {
             );
             return Err(unavailable(&reason));
         };
-        let (mut response, ttl) = match render(Snapshot { catalog, index }).await? {
+        let version = catalog.version.clone();
+        let (mut rendered, ttl) = match render(Snapshot { catalog, index }).await? {
             Rendered::Fresh(r) => (r, self.config.page_ttl),
             Rendered::Missing(r) => (r, NEGATIVE_TTL),
         };
         let control = format!("public, max-age={}, s-maxage={ttl}", ttl.min(60));
-        response.headers().set("cache-control", &control)?;
-        let copy = response.cloned()?;
+        rendered.headers().set("cache-control", &control)?;
+        let page = kept(&mut rendered, now + f64::from(ttl) * 1000.0).await?;
+        memo::put(&version, key.as_str(), page.clone());
+        let stored = response_of(&page)?;
+        stored
+            .headers()
+            .set(EXPIRES_HEADER, &(page.expires_at as u64).to_string())?;
         self.ctx.wait_until(async move {
-            if let Err(err) = cache.put(key.as_str(), copy).await {
+            if let Err(err) = cache.put(key.as_str(), stored).await {
                 worker::console_warn!("page cache put failed: {err}");
             }
         });
+        let response = self.answer(&page)?;
         response.headers().set(EDGE_CACHE_HEADER, "miss")?;
         Ok(response)
     }
+
+    /// `page` as this request's response; its body is handed to `personalise` as it is, so an HTML page
+    /// is not read back out of the response to be filled.
+    fn answer(&self, page: &memo::Page) -> Result<Response> {
+        self.page_body.replace(Some(Rc::clone(&page.body)));
+        response_of(page)
+    }
+}
+
+/// A response's status, headers and body, read once, to be kept (here and in the Cache API) and answered
+/// from. `expires_at` (ms since the epoch) unless the response says otherwise (`EXPIRES_HEADER`).
+async fn kept(response: &mut Response, expires_at: f64) -> Result<memo::Page> {
+    let mut headers = Vec::new();
+    let mut expires = None;
+    for (name, value) in response.headers().entries() {
+        if name == EXPIRES_HEADER {
+            // Whole milliseconds: integer text keeps float formatting and parsing out of the wasm.
+            expires = value.parse::<u64>().ok().map(|ms| ms as f64);
+        } else {
+            headers.push((name, value));
+        }
+    }
+    Ok(memo::Page {
+        status: response.status_code(),
+        headers: Rc::from(headers),
+        body: Rc::from(response.text().await?),
+        expires_at: expires.unwrap_or(expires_at),
+    })
+}
+
+/// A new response carrying `page` (its own mutable headers).
+fn response_of(page: &memo::Page) -> Result<Response> {
+    let headers = Headers::new();
+    for (name, value) in page.headers.iter() {
+        headers.append(name, value)?;
+    }
+    Ok(Response::from_bytes(page.body.as_bytes().to_vec())?
+        .with_status(page.status)
+        .with_headers(headers))
 }
 
 impl Edge {

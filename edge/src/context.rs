@@ -8,7 +8,8 @@ use crate::policy::{cookie, request};
 use meridian_domain::api::{CLIENT_REQUEST_ID_HEADER, REQUEST_ID_HEADER};
 use meridian_domain::routes::{match_route, Route};
 use meridian_domain::Category;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use worker::{Context, Env, Request, Response, Result};
 
 pub(crate) struct Edge {
@@ -16,7 +17,7 @@ pub(crate) struct Edge {
     pub(crate) env: Env,
     /// Work that may finish after the response (cache writes).
     pub(crate) ctx: Context,
-    pub(crate) config: std::rc::Rc<Config>,
+    pub(crate) config: Rc<Config>,
     pub(crate) route: Route,
     /// Minted here for every request; the only id we send on and answer with.
     pub(crate) request_id: String,
@@ -28,6 +29,9 @@ pub(crate) struct Edge {
     /// Set when the page cache answered: `finish` marks the response (`x-meridian-cache: hit`), so the
     /// cached response's immutable headers are copied once, not once per step.
     pub(crate) cache_hit: Cell<bool>,
+    /// The body of the response when the page cache built it (hit or fresh render), so `personalise`
+    /// fills placeholders without reading it back out of the response.
+    pub(crate) page_body: RefCell<Option<Rc<str>>>,
 }
 
 impl Edge {
@@ -46,6 +50,7 @@ impl Edge {
             client_request_id,
             seen_count: Cell::new(None),
             cache_hit: Cell::new(false),
+            page_body: RefCell::new(None),
         }
     }
 

@@ -9,6 +9,7 @@ mod context;
 mod error;
 mod gateway;
 mod http;
+mod memo;
 mod orders;
 mod origin;
 mod pages;

@@ -7,16 +7,21 @@ use crate::http::mutable_headers;
 use crate::policy::personal::{count_cookie, fill, filled_cache_control, read_count};
 use meridian_app::CART_COUNT_PLACEHOLDER;
 use meridian_domain::api::IDEMPOTENCY_PLACEHOLDER;
+use std::rc::Rc;
 use worker::{Response, Result};
 
 impl Edge {
-    pub(crate) async fn personalise(&self, response: Response) -> Result<Response> {
+    pub(crate) async fn personalise(&self, mut response: Response) -> Result<Response> {
         let sent = read_count(&self.header("cookie").unwrap_or_default());
         let seen = self.seen_count.get();
         // What this request learnt wins over what the cookie remembered.
         let count = seen.map_or(sent, |n| Some(n).filter(|n| *n > 0));
         let response = if is_html(&response) {
-            fill_page(response, count).await?
+            let body = match self.page_body.take() {
+                Some(body) => body,
+                None => Rc::from(response.text().await?),
+            };
+            fill_page(&response, &body, count)?
         } else {
             response
         };
@@ -40,19 +45,26 @@ fn is_html(response: &Response) -> bool {
         .is_some_and(|t| t.starts_with("text/html"))
 }
 
-/// The page with its placeholders filled; private from here on (see `filled_cache_control`).
-async fn fill_page(mut response: Response, count: Option<u32>) -> Result<Response> {
-    let body = response.text().await?;
+/// The page (`response` with its `body`) with its placeholders filled; private from here on (see
+/// `filled_cache_control`).
+fn fill_page(response: &Response, body: &str, count: Option<u32>) -> Result<Response> {
     let filled = fill(
-        &body,
+        body,
         IDEMPOTENCY_PLACEHOLDER,
         CART_COUNT_PLACEHOLDER,
         count,
         || uuid::Uuid::new_v4().to_string(),
     );
-    let headers = mutable_headers(&response)?;
-    let control = filled_cache_control(headers.get("cache-control")?.as_deref(), filled.keys);
-    headers.set("cache-control", control)?;
+    let original = response.headers().get("cache-control")?;
+    let control = filled_cache_control(original.as_deref(), filled.keys);
+    // Our own responses' headers can be changed in place; only a Cache API answer's need copying.
+    let headers = if response.headers().set("cache-control", control).is_ok() {
+        response.headers().clone()
+    } else {
+        let headers = mutable_headers(response)?;
+        headers.set("cache-control", control)?;
+        headers
+    };
     Ok(Response::from_html(filled.html)?
         .with_status(response.status_code())
         .with_headers(headers))

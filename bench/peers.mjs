@@ -3,7 +3,8 @@
 // - bench/peers/empty: a fixed HTML body as large as Meridian's product page (the floor of the runtime);
 // - bench/peers/react: the same product page rendered by React 19 `renderToString` from the same KV
 //   documents, behind the same versioned Cache API key (see its worker.mjs).
-// Both run under their own `wrangler dev` (free ports, scratch --persist-to, own process group), seeded with
+// Both run behind the same platform layers as Meridian (`[assets]` routed before the worker, `[observability]`),
+// each under its own `wrangler dev` (free ports, scratch --persist-to, own process group), seeded with
 // the catalog version, index and product Meridian serves, and stopped at the end. Rows are measured as in
 // storefront.mjs (BENCH_REQUESTS sequential for latency, then BENCH_REQUESTS with 8 in flight), except that
 // throughput is BENCH_PEER_ROUNDS rounds (default 3) in which the rows take turns, and the median round is
@@ -279,6 +280,7 @@ try {
   for (const peer of [peers.empty, peers.react]) if (peer) await stopWrangler(peer);
 }
 console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
+console.log('- All three run behind the same platform layers (static assets routed before the worker, Workers Logs on), as in Meridian\'s wrangler.toml.');
 console.log('- All of it shares 2 cores with the load generator and the rest of the stack; CPU is counted in 1/100 s ticks.\n');
 
 const rate = (prefix) => Object.entries(results).find(([name]) => name.startsWith(prefix))?.[1];

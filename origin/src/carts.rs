@@ -3,7 +3,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
-use crate::idempotency::{claim, replay, respond, IdempotencyKey};
+use crate::idempotency::{claim, claim_cart, replay, respond, IdempotencyKey};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -35,7 +35,7 @@ async fn create_cart(
     body: Bytes,
 ) -> ApiResult<Response> {
     let line: Option<AddLine> = optional_json(&body)?;
-    let mut tx = state.db.write().begin().await?;
+    let mut tx = state.db.begin_cart_write().await?;
     if let Some(first) = claim(&mut tx, &key, &fingerprint(line.as_ref())).await? {
         return Ok(replay(first, StatusCode::CREATED));
     }
@@ -64,8 +64,8 @@ async fn add_line(
     key: IdempotencyKey,
     Json(line): Json<AddLine>,
 ) -> ApiResult<Response> {
-    let mut tx = state.db.write().begin().await?;
-    if let Some(first) = claim(&mut tx, &key, &fingerprint(Some(&line))).await? {
+    let mut tx = state.db.begin_cart_write().await?;
+    if let Some(first) = claim_cart(&mut tx, &key, &fingerprint(Some(&line)), id).await? {
         // The key may have created this very cart with this line (a form resubmitted once the cookie
         // arrived): the same write. With any other cart it named another request.
         if first.body.get("id") != Some(&serde_json::json!(id)) {
@@ -73,7 +73,6 @@ async fn add_line(
         }
         return Ok(replay(first, StatusCode::OK));
     }
-    carts::lock(&mut tx, id).await?;
     carts::add_line(&mut tx, id, &line).await?;
     let cart = loaded(&mut tx, id).await?;
     respond(tx, &key, StatusCode::OK, &cart).await
@@ -90,15 +89,14 @@ async fn set_line(
     if line.quantity > meridian_domain::MAX_LINE_QUANTITY {
         return Err(CartError::Refused(meridian_domain::LineRefusal::Quantity).into());
     }
-    let mut tx = state.db.write().begin().await?;
+    let mut tx = state.db.begin_cart_write().await?;
     let fingerprint = format!(
         "cart set {id} {}",
         serde_json::to_string(&line).unwrap_or_default()
     );
-    if let Some(first) = claim(&mut tx, &key, &fingerprint).await? {
+    if let Some(first) = claim_cart(&mut tx, &key, &fingerprint, id).await? {
         return Ok(replay(first, StatusCode::OK));
     }
-    carts::lock(&mut tx, id).await?;
     carts::set_line(&mut tx, id, &line).await?;
     let cart = loaded(&mut tx, id).await?;
     respond(tx, &key, StatusCode::OK, &cart).await

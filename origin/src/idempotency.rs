@@ -1,6 +1,6 @@
 //! Idempotent writes over HTTP: the `Idempotency-Key` extractor, and the two calls every write handler
-//! makes around its work — [`claim`] (a replay answers at once) and [`respond`] (stores the answer and
-//! commits it with the write). The rules themselves live in `meridian_store::idempotency`.
+//! makes around its work — [`claim`] (a replay answers at once; [`claim_cart`] also locks the cart) and
+//! [`respond`] (stores the answer and commits it with the write). The rules themselves live in `meridian_store::idempotency`.
 
 use crate::error::{ApiError, ApiResult};
 use axum::extract::FromRequestParts;
@@ -8,9 +8,11 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use meridian_domain::api::IDEMPOTENCY_HEADER;
+use meridian_store::carts::{self, CartError};
 use meridian_store::idempotency::{self, Claim, Recorded};
 use meridian_store::Tx;
 use serde::Serialize;
+use uuid::Uuid;
 
 /// Longest key accepted (Stripe allows 255; ours are UUIDs).
 const MAX_KEY_LEN: usize = 200;
@@ -53,6 +55,25 @@ pub(crate) async fn claim(
     match idempotency::claim(tx, key, fingerprint).await? {
         Claim::Proceed => Ok(None),
         Claim::Replay(recorded) => Ok(Some(recorded)),
+    }
+}
+
+/// [`claim`] for a write to cart `cart`, taking the cart's lock as `carts::lock` does: in the claim's own
+/// round trip when there is a key. No such cart is a 404, and rolls the claim back with the transaction.
+pub(crate) async fn claim_cart(
+    tx: &mut Tx<'_>,
+    key: &IdempotencyKey,
+    fingerprint: &str,
+    cart: Uuid,
+) -> ApiResult<Option<Recorded>> {
+    let Some(key) = &key.0 else {
+        carts::lock(tx, cart).await?;
+        return Ok(None);
+    };
+    match idempotency::claim_locking_cart(tx, key, fingerprint, cart).await? {
+        Some(Claim::Proceed) => Ok(None),
+        Some(Claim::Replay(recorded)) => Ok(Some(recorded)),
+        None => Err(CartError::NotFound.into()),
     }
 }
 

@@ -78,6 +78,18 @@ impl Db {
         &self.primary
     }
 
+    /// A transaction on the primary for a cart's contents, whose commit does not wait for the WAL to
+    /// reach disk (`synchronous_commit = off` for this transaction alone, set in the same round trip as
+    /// `BEGIN`). A database crash may lose the last fraction of a second of such writes, whole: the line
+    /// and its idempotency answer go together, so a retry with the same key simply applies it again.
+    /// Orders, payments and stock never use it; and since a synchronous commit flushes all WAL before
+    /// it, an order can never refer to cart contents a crash could lose.
+    pub async fn begin_cart_write(&self) -> Result<crate::Tx<'static>, sqlx::Error> {
+        self.primary
+            .begin_with("BEGIN; SET LOCAL synchronous_commit TO OFF")
+            .await
+    }
+
     /// The pool for reads that may be a little behind (catalog browsing).
     pub fn read(&self) -> &PgPool {
         self.replica.as_ref().unwrap_or(&self.primary)

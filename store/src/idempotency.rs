@@ -11,6 +11,7 @@
 use crate::{StoreError, Tx};
 use sqlx::PgPool;
 use std::time::Duration;
+use uuid::Uuid;
 
 /// How long a key is remembered.
 pub const KEY_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
@@ -52,17 +53,62 @@ pub async fn claim(tx: &mut Tx<'_>, key: &str, fingerprint: &str) -> Result<Clai
     )
     .execute(&mut **tx)
     .await
-    .map_err(StoreError::from)
-    .map_err(|e| {
-        if e.is_busy() {
-            ClaimError::InFlight
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(busy_is_in_flight)?;
     if inserted.rows_affected() == 1 {
         return Ok(Claim::Proceed);
     }
+    stored(tx, key, fingerprint).await.map(Claim::Replay)
+}
+
+/// [`claim`] for a write to cart `cart`, which on a fresh key also takes the cart's row lock and records
+/// its activity (what `carts::lock` does), in the same round trip: cart writes are the busiest keyed
+/// writes, and each round trip is Postgres CPU. `None`: the key is fresh but there is no such cart (the
+/// caller refuses, rolling the claim back).
+pub async fn claim_locking_cart(
+    tx: &mut Tx<'_>,
+    key: &str,
+    fingerprint: &str,
+    cart: Uuid,
+) -> Result<Option<Claim>, ClaimError> {
+    // `locked` reads `claimed`, so the cart is locked only after (and only if) the key was claimed: the
+    // same order as `claim` then `carts::lock`.
+    let done = sqlx::query!(
+        r#"WITH claimed AS (
+               INSERT INTO idempotency_keys (key, scope) VALUES ($1, $2)
+               ON CONFLICT (key) DO NOTHING RETURNING key),
+           locked AS (
+               UPDATE carts SET updated_at = now()
+               WHERE id = $3 AND EXISTS (SELECT 1 FROM claimed) RETURNING id)
+           SELECT EXISTS (SELECT 1 FROM claimed) AS "claimed!",
+                  EXISTS (SELECT 1 FROM locked) AS "locked!""#,
+        key,
+        fingerprint,
+        cart,
+    )
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(busy_is_in_flight)?;
+    match (done.claimed, done.locked) {
+        (true, true) => Ok(Some(Claim::Proceed)),
+        (true, false) => Ok(None),
+        (false, _) => stored(tx, key, fingerprint)
+            .await
+            .map(|r| Some(Claim::Replay(r))),
+    }
+}
+
+/// Waiting on another request's claim of the same key past `lock_timeout` means it is still running.
+fn busy_is_in_flight(err: sqlx::Error) -> ClaimError {
+    let err = StoreError::from(err);
+    if err.is_busy() {
+        ClaimError::InFlight
+    } else {
+        err.into()
+    }
+}
+
+/// The recorded answer of a key claimed before, if it was claimed for the same request.
+async fn stored(tx: &mut Tx<'_>, key: &str, fingerprint: &str) -> Result<Recorded, ClaimError> {
     let stored = sqlx::query!(
         "SELECT scope, response_status, response_body FROM idempotency_keys WHERE key = $1",
         key
@@ -80,7 +126,7 @@ pub async fn claim(tx: &mut Tx<'_>, key: &str, fingerprint: &str) -> Result<Clai
         .zip(stored.response_body)
         .ok_or_else(|| StoreError::Corrupt("an idempotency key without its response".into()))?;
     let status = u16::try_from(status).map_err(|_| StoreError::Corrupt("bad status".into()))?;
-    Ok(Claim::Replay(Recorded { status, body }))
+    Ok(Recorded { status, body })
 }
 
 /// Stores the response of the request that claimed `key`; commit it with the write itself.

@@ -3,7 +3,8 @@
 //! worker-build always asks wasm-opt to keep function names (`--debuginfo`), for readable panics. In
 //! Meridian's worker they were 318 KB of its 1.34 MB (~70 KB gzip): a quarter of what every deploy
 //! uploads and every cold isolate fetches and compiles. The named copy is kept next to the cargo build
-//! (`worker-names.wasm`) to resolve a `wasm-function[N]` from a production stack trace.
+//! (`worker-names.wasm`) to resolve a `wasm-function[N]` from a production stack trace. (The other large
+//! cut, `url` without Unicode domain tables, is a pin in Cargo.lock; a test below keeps it.)
 
 use anyhow::{bail, Result};
 use std::fs;
@@ -89,5 +90,21 @@ mod tests {
         );
         assert!(without_names(b"nope").is_err());
         assert!(without_names(&[b"\0asm\x01\0\0\0".as_slice(), &[1, 9, 1]].concat()).is_err());
+    }
+
+    /// The other big cut of the upload is in Cargo.lock, where a plain `cargo update` would undo it:
+    /// idna_adapter 1.0 is the `url` crate's Unicode-free back end (an international domain name must be
+    /// written in punycode), saving ~110 KB of Unicode tables in the worker.
+    #[test]
+    fn the_lock_keeps_url_without_unicode_tables() {
+        let lock = std::fs::read_to_string(crate::paths::root().join("Cargo.lock")).unwrap();
+        let entry = lock
+            .split("[[package]]")
+            .find(|p| p.contains("name = \"idna_adapter\""))
+            .expect("idna_adapter in Cargo.lock");
+        assert!(
+            entry.contains("version = \"1.0."),
+            "run `cargo update -p idna_adapter --precise 1.0.0` (see xtask/src/wasm_names.rs): {entry}"
+        );
     }
 }

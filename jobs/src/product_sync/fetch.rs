@@ -187,9 +187,17 @@ mod tests {
             "http://127.0.0.1:8082",
             "http://localhost:1/shop",
             "http://[::1]:8082",
+            // An international domain name, spelled as DNS carries it (see below).
+            "https://xn--bcher-kva.example/feed",
         ] {
             assert!(feed_url(ok).is_ok(), "{ok}");
         }
+        // The workspace builds `url` without Unicode domain-name tables (idna_adapter 1.0 in Cargo.lock:
+        // they were a tenth of the edge worker's upload); a Unicode host is refused with a message naming
+        // the URL, and its punycode spelling above works.
+        let error = feed_url("https://bücher.example/feed").unwrap_err();
+        assert!(crate::job::is_refusal(&error));
+        assert!(error.to_string().contains("bücher.example"), "{error}");
         for bad in [
             "http://supplier.example",
             "http://10.0.0.1",

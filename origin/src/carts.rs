@@ -40,10 +40,10 @@ async fn create_cart(
         return Ok(replay(first, StatusCode::CREATED));
     }
     let id = carts::create(&mut tx).await?;
-    if let Some(line) = &line {
-        carts::add_line(&mut tx, id, line).await?;
-    }
-    let cart = loaded(&mut tx, id).await?;
+    let cart = match &line {
+        Some(line) => carts::add_line(&mut tx, id, line).await?,
+        None => loaded(&mut tx, id).await?,
+    };
     respond(tx, &key, StatusCode::CREATED, &cart).await
 }
 
@@ -73,8 +73,7 @@ async fn add_line(
         }
         return Ok(replay(first, StatusCode::OK));
     }
-    carts::add_line(&mut tx, id, &line).await?;
-    let cart = loaded(&mut tx, id).await?;
+    let cart = carts::add_line(&mut tx, id, &line).await?;
     respond(tx, &key, StatusCode::OK, &cart).await
 }
 
@@ -97,8 +96,7 @@ async fn set_line(
     if let Some(first) = claim_cart(&mut tx, &key, &fingerprint, id).await? {
         return Ok(replay(first, StatusCode::OK));
     }
-    carts::set_line(&mut tx, id, &line).await?;
-    let cart = loaded(&mut tx, id).await?;
+    let cart = carts::set_line(&mut tx, id, &line).await?;
     respond(tx, &key, StatusCode::OK, &cart).await
 }
 

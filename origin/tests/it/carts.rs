@@ -194,3 +194,65 @@ async fn a_cart_is_created_with_its_first_line_or_not_at_all(pool: PgPool) {
     let carts = count_carts(&pool).await;
     assert_eq!(carts, 1, "a refused first line leaves no empty cart behind");
 }
+
+/// An add answers with the cart read in the write's own statement (`store::carts::lines`); it must be the
+/// cart a later read returns: same lines in the same order, merged quantities, lines no longer sold
+/// apart, same totals.
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn an_add_answers_with_the_cart_a_read_returns(pool: PgPool) {
+    let app = seeded(pool.clone()).await;
+    let id = new_cart(&app).await;
+    let lines = format!("/api/carts/{id}/lines");
+    for (sku, quantity) in [("TOTE", 1), ("TEE-S", 2), ("TEE-M", 1)] {
+        let (status, _) = call(
+            &app,
+            "POST",
+            &lines,
+            Some(json!({"sku": sku, "quantity": quantity})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{sku}");
+    }
+    // The tote leaves the catalog: its line is listed apart and out of the totals.
+    sqlx::query("UPDATE variants SET archived_at = now() WHERE sku = 'TOTE'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    // A merge into the first tee line: it keeps its place.
+    let (status, added) = call(
+        &app,
+        "POST",
+        &lines,
+        Some(json!({"sku":"TEE-S","quantity":3})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, read) = call(&app, "GET", &format!("/api/carts/{id}"), None).await;
+    assert_eq!(added, read);
+    let skus: Vec<&str> = read["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["sku"].as_str().unwrap())
+        .collect();
+    assert_eq!(skus, ["TEE-S", "TEE-M"]);
+    assert_eq!(read["lines"][0]["quantity"], 5);
+    assert_eq!(read["unavailable"][0]["sku"], "TOTE");
+    // A first line given when the cart is made is answered the same way.
+    let (status, created) = call(
+        &app,
+        "POST",
+        "/api/carts",
+        Some(json!({"sku":"TEE-M","quantity":2})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, read) = call(
+        &app,
+        "GET",
+        &format!("/api/carts/{}", created["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
+    assert_eq!(created, read);
+}

@@ -22,7 +22,7 @@ pub(crate) async fn categories(edge: &Edge) -> EdgeResult {
 /// `GET /api/catalog/products?category=&page=&per_page=`. Other parameters are ignored (and kept out of
 /// the cache key); a page past the last one is a 404 that is not cached.
 pub(crate) async fn products(edge: &Edge) -> EdgeResult {
-    let query = match ProductsQuery::parse(edge.req.url()?.query()) {
+    let query = match ProductsQuery::parse(edge.url()?.query()) {
         Ok(query) => query,
         Err(message) => return Ok(json_error(400, "bad_request", &message)?),
     };

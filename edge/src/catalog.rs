@@ -12,7 +12,7 @@ use crate::policy::cache_key::{page_key, ProductsQuery};
 use crate::policy::publish::presents_token;
 use meridian_domain::api::{kv as keys, EDGE_CACHE_HEADER};
 use meridian_domain::{CatalogIndex, ProductDetail};
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
 use worker::{Cache, Env, Headers, KvStore, Response, Result};
@@ -53,22 +53,40 @@ fn remembered_version() -> Option<String> {
 
 /// A published snapshot: its version is always known, so an unpublished catalog cannot be read by mistake.
 pub(crate) struct Catalog {
-    kv: KvStore,
+    env: Env,
+    /// The KV binding, taken when first needed: a page answered from the isolate's memory needs none.
+    kv: OnceCell<KvStore>,
     pub(crate) version: String,
 }
 
 impl Catalog {
     /// The current snapshot (as of at most `VERSION_TTL_MS` ago), or `None` before the first publish.
     pub(crate) async fn open(env: &Env) -> Result<Option<Self>> {
-        let kv = env.kv("CATALOG")?;
         if let Some(version) = remembered_version() {
-            return Ok(Some(Self { kv, version }));
+            return Ok(Some(Self {
+                env: env.clone(),
+                kv: OnceCell::new(),
+                version,
+            }));
         }
+        let kv = env.kv("CATALOG")?;
         let version = kv.get(keys::VERSION).text().await?;
         if let Some(version) = &version {
             remember_version(version);
         }
-        Ok(version.map(|version| Self { kv, version }))
+        Ok(version.map(|version| Self {
+            env: env.clone(),
+            kv: OnceCell::from(kv),
+            version,
+        }))
+    }
+
+    fn kv(&self) -> Result<&KvStore> {
+        if let Some(kv) = self.kv.get() {
+            return Ok(kv);
+        }
+        let kv = self.env.kv("CATALOG")?;
+        Ok(self.kv.get_or_init(|| kv))
     }
 
     /// Categories and product cards of this version; `None` if the index is missing (pruned too early).
@@ -82,7 +100,8 @@ impl Catalog {
         if parsed.is_some() {
             return Ok(parsed);
         }
-        let index: Option<CatalogIndex> = self.kv.get(&keys::index(&self.version)).json().await?;
+        let index: Option<CatalogIndex> =
+            self.kv()?.get(&keys::index(&self.version)).json().await?;
         Ok(index.map(|index| {
             let index = Rc::new(index);
             INDEX.with(|i| *i.borrow_mut() = Some((self.version.clone(), Rc::clone(&index))));
@@ -92,7 +111,7 @@ impl Catalog {
 
     pub(crate) async fn product(&self, slug: &str) -> Result<Option<ProductDetail>> {
         Ok(self
-            .kv
+            .kv()?
             .get(&keys::product(&self.version, slug))
             .json()
             .await?)
@@ -127,7 +146,7 @@ impl Edge {
         let catalog = Catalog::open(&self.env)
             .await?
             .ok_or_else(|| unavailable("no catalog is published yet"))?;
-        let key = page_key(&catalog.version, ASSET_VERSION, &self.req.path(), query);
+        let key = page_key(&catalog.version, ASSET_VERSION, &self.path, query);
         let now = js_sys::Date::now();
         let cache = Cache::default();
         if !self.wants_fresh_render() {

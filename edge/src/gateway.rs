@@ -93,7 +93,7 @@ pub(crate) async fn read_form(edge: &mut Edge, max: usize) -> EdgeResult<Result<
     if let Some(refused) = guard_write(edge, "application/x-www-form-urlencoded", max)? {
         return Ok(Err(refused));
     }
-    Ok(Ok(Fields::parse(&edge.req.bytes().await?)))
+    Ok(Ok(Fields::parse(&edge.body().await?)))
 }
 
 /// The page for a form whose key is not one of ours: a reload gives the form a fresh key.
@@ -135,7 +135,7 @@ pub(crate) async fn add_line(edge: &mut Edge) -> EdgeResult {
     if let Some(refused) = guard_write(edge, "application/json", MAX_BODY)? {
         return Ok(refused);
     }
-    let bytes = edge.req.bytes().await?;
+    let bytes = edge.body().await?;
     let Ok(line) = serde_json::from_slice::<AddLine>(&bytes) else {
         let message = r#"The body must be JSON like {"sku": "…", "quantity": 1}."#;
         return Ok(json_error(400, "bad_request", message)?);

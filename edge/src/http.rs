@@ -39,18 +39,23 @@ pub(crate) fn policy_with_form_actions(form_actions: &[String]) -> String {
 /// every response leaving the worker. The headers are set in place when the response is ours; only a
 /// response straight from the Cache API (immutable headers) is copied, once.
 pub(crate) fn finish(response: Response, request_id: &str, cache_hit: bool) -> Result<Response> {
-    let (response, headers) = if response
+    // `worker::Headers::clone` copies the JS object: set in place and keep the response as it is.
+    if response
         .headers()
         .set(REQUEST_ID_HEADER, request_id)
         .is_ok()
     {
-        let headers = response.headers().clone();
-        (response, headers)
-    } else {
-        let headers = mutable_headers(&response)?;
-        headers.set(REQUEST_ID_HEADER, request_id)?;
-        (response, headers)
-    };
+        mark(response.headers(), cache_hit)?;
+        return Ok(response);
+    }
+    let headers = mutable_headers(&response)?;
+    headers.set(REQUEST_ID_HEADER, request_id)?;
+    mark(&headers, cache_hit)?;
+    Ok(response.with_headers(headers))
+}
+
+/// Everything `finish` adds but the request id.
+fn mark(headers: &worker::Headers, cache_hit: bool) -> Result<()> {
     if cache_hit {
         headers.set(EDGE_CACHE_HEADER, "hit")?;
     }
@@ -64,7 +69,7 @@ pub(crate) fn finish(response: Response, request_id: &str, cache_hit: bool) -> R
     if !headers.has("referrer-policy")? {
         headers.set("referrer-policy", "strict-origin-when-cross-origin")?;
     }
-    Ok(response.with_headers(headers))
+    Ok(())
 }
 
 /// A mutable copy of a response's headers: those of a Cache API response are immutable.

@@ -20,10 +20,10 @@ mod publish;
 use context::Edge;
 use error::EdgeResult;
 use meridian_domain::routes::Route;
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{event, web_sys, Context, Env, Response, Result};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> Result<Response> {
     let mut edge = Edge::new(req, env, ctx);
     let response = match route(&mut edge).await {
         Ok(response) => response,
@@ -60,7 +60,6 @@ async fn route(edge: &mut Edge) -> EdgeResult {
             // The same request at its one canonical address (the query is kept; the cache key ignores
             // what it does not use).
             let query = edge
-                .req
                 .url()?
                 .query()
                 .map(|q| format!("?{q}"))

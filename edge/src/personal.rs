@@ -21,7 +21,7 @@ impl Edge {
                 Some(body) => body,
                 None => Rc::from(response.text().await?),
             };
-            fill_page(&response, &body, count)?
+            fill_page(response, &body, count)?
         } else {
             response
         };
@@ -47,7 +47,7 @@ fn is_html(response: &Response) -> bool {
 
 /// The page (`response` with its `body`) with its placeholders filled; private from here on (see
 /// `filled_cache_control`).
-fn fill_page(response: &Response, body: &str, count: Option<u32>) -> Result<Response> {
+fn fill_page(mut response: Response, body: &str, count: Option<u32>) -> Result<Response> {
     let filled = fill(
         body,
         IDEMPOTENCY_PLACEHOLDER,
@@ -57,11 +57,12 @@ fn fill_page(response: &Response, body: &str, count: Option<u32>) -> Result<Resp
     );
     let original = response.headers().get("cache-control")?;
     let control = filled_cache_control(original.as_deref(), filled.keys);
-    // Our own responses' headers can be changed in place; only a Cache API answer's need copying.
+    // Our own responses' headers change in place and move to the filled page (`Headers::clone` would
+    // copy them); only a Cache API answer's, which are immutable, are copied.
     let headers = if response.headers().set("cache-control", control).is_ok() {
-        response.headers().clone()
+        std::mem::replace(response.headers_mut(), worker::Headers::new())
     } else {
-        let headers = mutable_headers(response)?;
+        let headers = mutable_headers(&response)?;
         headers.set("cache-control", control)?;
         headers
     };

@@ -43,7 +43,7 @@ pub(crate) async fn publish(edge: &mut Edge) -> EdgeResult {
     ) {
         return Ok(json_error(refusal.status(), "bad_body", refusal.message())?);
     }
-    let body = edge.req.bytes().await?;
+    let body = edge.body().await?;
     let batch: PublishBatch = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(e) => {

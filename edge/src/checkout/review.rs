@@ -48,7 +48,6 @@ pub(crate) async fn review(edge: &Edge) -> EdgeResult {
 /// The order token in the query, if well formed (anything else is ignored without an origin call).
 fn returning_order(edge: &Edge) -> worker::Result<Option<String>> {
     Ok(edge
-        .req
         .url()?
         .query_pairs()
         .find(|(k, _)| k == RETURNING_ORDER_PARAM)

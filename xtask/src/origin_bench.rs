@@ -10,6 +10,9 @@ use anyhow::{bail, Context, Result};
 use std::fs;
 
 const CONNECTIONS: usize = 16;
+
+/// Request `i` of a row, as bytes on the wire.
+type MakeRequest<'a> = Box<dyn Fn(usize) -> Vec<u8> + Sync + 'a>;
 /// Lines each bench cart ends with: a shopper's cart is small, and the answer (the whole cart) and its
 /// stored idempotency copy grow with it.
 const LINES_PER_CART: usize = 4;
@@ -30,7 +33,7 @@ pub(crate) fn run(stack: &Stack) -> Result<()> {
     let carts = carts(port, &auth, (requests + WARM_UP).div_ceil(LINES_PER_CART))?;
 
     let product = format!("/api/catalog/products/{slug}");
-    let rows: Vec<(&str, u16, Box<dyn Fn(usize) -> Vec<u8> + Sync>)> = vec![
+    let rows: Vec<(&str, u16, MakeRequest)> = vec![
         (
             "origin: catalog API, product (Postgres)",
             200,
@@ -163,8 +166,8 @@ impl Cpu {
                 continue;
             };
             match seconds(&stat) {
-                (name, s) if name == "origin" => cpu.origin += s,
-                (name, s) if name == "postgres" => cpu.postgres += s,
+                ("origin", s) => cpu.origin += s,
+                ("postgres", s) => cpu.postgres += s,
                 _ => {}
             }
         }

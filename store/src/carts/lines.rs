@@ -108,5 +108,5 @@ pub async fn set_line(tx: &mut Tx<'_>, cart: Uuid, line: &SetLine) -> Result<Car
         .execute(&mut **tx)
         .await?;
     }
-    load(&mut **tx, cart).await?.ok_or(CartError::NotFound)
+    load(tx, cart).await?.ok_or(CartError::NotFound)
 }

@@ -122,6 +122,16 @@ async fn listed_cards_are_the_product_pages_cards(pool: PgPool) {
         listed.extend(items);
     }
     assert_eq!(listed.len(), 39, "three pages hold every product once");
+    // Pages start inside categories (bags 2, misc 35, tees 2 at 15 a page): nothing skipped or repeated,
+    // in category-name then title order.
+    let mut expected: Vec<(String, String)> = products
+        .iter()
+        .map(|p| (p.category_name.clone(), p.title.clone()))
+        .collect();
+    expected.sort();
+    let titles: Vec<&str> = listed.iter().map(|c| c.title.as_str()).collect();
+    let expected: Vec<&str> = expected.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(titles, expected);
     for card in &listed {
         let (_, body) = call(
             &app,

@@ -42,13 +42,16 @@ pub async fn archive_impact(pool: &PgPool, listed: &[i64]) -> Result<ArchiveImpa
 /// products skipped as malformed, which keep their last good version). Returns how many were archived.
 /// Products created here rather than by a supplier (no `external_id`) are never touched.
 pub async fn archive_unlisted_products(pool: &PgPool, listed: &[i64]) -> Result<u32, StoreError> {
+    let mut tx = super::counts::begin_catalog_write(pool).await?;
     let archived = sqlx::query!(
         "UPDATE products SET archived_at = now(), updated_at = now()
          WHERE archived_at IS NULL AND external_id IS NOT NULL AND external_id <> ALL($1)",
         listed,
     )
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    super::counts::recount(&mut tx).await?;
+    tx.commit().await?;
     Ok(u32::try_from(archived.rows_affected()).unwrap_or(u32::MAX))
 }
 

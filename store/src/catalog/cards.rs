@@ -23,17 +23,28 @@ pub async fn load_cards(
     // Beyond i64 there is nothing to skip to or return: saturate instead of failing.
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-    // The page of products first, then the variants of just those products aggregated per product (a
-    // hash aggregate, not a sort per row). `!`: columns read through the `live_products` view lose
-    // their NOT NULL in sqlx's eyes.
+    // Index-backed at any catalog size. The kept per-category counts (`counts`) give the total and tell
+    // which categories the page spans and where in each it starts; from each of those, the page's rows
+    // are read in title order from products_live_category_idx (never more than a page from each); then
+    // the variants of just those products are aggregated per product. `!`: columns read through the
+    // `live_products` view lose their NOT NULL in sqlx's eyes.
     let rows = sqlx::query!(
-        r#"WITH page AS (
+        r#"WITH cats AS (
+               SELECT id, slug, name, live_products,
+                      sum(live_products) OVER (ORDER BY name, id) - live_products AS before,
+                      sum(live_products) OVER () AS total
+               FROM categories
+               WHERE live_products > 0 AND ($1::text IS NULL OR slug = $1)),
+           page AS (
                SELECT p.id, p.slug, p.title, p.images->0 AS image, c.slug AS category_slug,
-                      c.name AS category_name, count(*) OVER () AS total
-               FROM live_products p JOIN categories c ON c.id = p.category_id
-               WHERE ($1::text IS NULL OR c.slug = $1)
-               ORDER BY c.name, p.title
-               LIMIT $2 OFFSET $3),
+                      c.name AS category_name, c.id AS category_id, c.total
+               FROM cats c CROSS JOIN LATERAL (
+                   SELECT lp.id, lp.slug, lp.title, lp.images FROM live_products lp
+                   WHERE lp.category_id = c.id ORDER BY lp.title, lp.id
+                   LIMIT $2 OFFSET greatest($3 - c.before, 0)) p
+               WHERE c.before < $3 + $2 AND c.before + c.live_products > $3
+               ORDER BY c.name, c.id, p.title, p.id
+               LIMIT $2),
            cheapest AS (
                SELECT v.product_id, min(v.price_minor) AS price_minor,
                       (array_agg(v.currency ORDER BY v.price_minor, v.position, v.id))[1] AS currency,
@@ -46,7 +57,7 @@ pub async fn load_cards(
                   cheapest.price_minor AS "price_minor!", cheapest.currency AS "currency!",
                   cheapest.in_stock AS "in_stock!"
            FROM page JOIN cheapest ON cheapest.product_id = page.id
-           ORDER BY page.category_name, page.title"#,
+           ORDER BY page.category_name, page.category_id, page.title, page.id"#,
         category,
         limit,
         offset,

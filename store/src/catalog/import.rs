@@ -90,11 +90,12 @@ pub async fn upsert_products(
     pool: &PgPool,
     products: &[ImportProduct],
 ) -> Result<ImportSummary, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::counts::begin_catalog_write(pool).await?;
     let mut summary = ImportSummary::default();
     for product in products {
         summary.add(import_product(&mut tx, product, &SupplierData::default()).await?);
     }
+    super::counts::recount(&mut tx).await?;
     tx.commit().await?;
     Ok(summary)
 }
@@ -106,7 +107,7 @@ pub async fn upsert_products_isolated(
     products: &[ImportProduct],
     supplier: &SupplierData,
 ) -> Result<(ImportSummary, Vec<(i64, String)>), StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::counts::begin_catalog_write(pool).await?;
     let mut summary = ImportSummary::default();
     let mut refused = Vec::new();
     for product in products {
@@ -126,11 +127,13 @@ pub async fn upsert_products_isolated(
             Err(e) => return Err(e),
         }
     }
+    super::counts::recount(&mut tx).await?;
     tx.commit().await?;
     Ok((summary, refused))
 }
 
 /// Upserts one product with its category and variants, and archives the variants it no longer lists.
+/// The caller recounts the categories (`counts::recount`) before committing, as the batch functions do.
 pub async fn import_product(
     tx: &mut Tx<'_>,
     product: &ImportProduct,

@@ -2,6 +2,7 @@
 
 pub mod archive;
 pub mod cards;
+mod counts;
 pub mod import;
 pub mod read;
 pub mod runs;

@@ -17,10 +17,10 @@ pub struct ProductFilter<'a> {
 
 /// Categories that have live products, with how many.
 pub async fn categories(pool: &PgPool) -> Result<Vec<Category>, StoreError> {
+    // The counts are kept by the catalog writes (`counts`): no scan of the products here.
     let rows = sqlx::query!(
-        r#"SELECT c.slug, c.name, count(*) AS "count!"
-           FROM categories c JOIN live_products p ON p.category_id = c.id
-           GROUP BY c.id ORDER BY c.name"#
+        r#"SELECT slug, name, live_products AS count FROM categories
+           WHERE live_products > 0 ORDER BY name, id"#
     )
     .fetch_all(pool)
     .await?;
@@ -44,30 +44,19 @@ pub async fn load_products(
     // Beyond i64 there is nothing to skip to or return: saturate instead of failing.
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-    // The page first (index-backed: live products by category and title), then each of its categories'
-    // live count once — not a count per row, which rescanned the category for every product listed.
-    // `!`: columns read through the `live_products` view lose their NOT NULL in sqlx's eyes.
+    // `!`: columns read through the `live_products` view lose their NOT NULL in sqlx's eyes. Category
+    // counts are kept by the catalog writes (`counts`).
     let rows = sqlx::query!(
-        r#"WITH page AS (
-               SELECT p.id, p.slug, p.title, p.description, p.vendor, p.tags, p.options, p.images,
-                      p.category_id, c.slug AS category_slug, c.name AS category_name,
-                      count(*) OVER () AS total
-               FROM live_products p JOIN categories c ON c.id = p.category_id
-               WHERE ($1::text IS NULL OR c.slug = $1) AND ($2::text IS NULL OR p.slug = $2)
-               ORDER BY c.name, p.title
-               LIMIT $3 OFFSET $4),
-           counts AS (
-               SELECT x.category_id, count(*) AS n FROM live_products x
-               WHERE x.category_id IN (SELECT DISTINCT category_id FROM page)
-               GROUP BY x.category_id)
-           SELECT page.id AS "id!", page.slug AS "slug!", page.title AS "title!",
-                  page.description AS "description!", page.vendor AS "vendor!", page.tags AS "tags!",
-                  page.options AS "options!: Json<Vec<ProductOption>>",
-                  page.images AS "images!: Json<Vec<Image>>",
-                  page.category_slug AS "category_slug!", page.category_name AS "category_name!",
-                  counts.n AS "category_count!", page.total AS "total!"
-           FROM page JOIN counts ON counts.category_id = page.category_id
-           ORDER BY page.category_name, page.title"#,
+        r#"SELECT p.id AS "id!", p.slug AS "slug!", p.title AS "title!",
+                  p.description AS "description!", p.vendor AS "vendor!", p.tags AS "tags!",
+                  p.options AS "options!: Json<Vec<ProductOption>>",
+                  p.images AS "images!: Json<Vec<Image>>",
+                  c.slug AS category_slug, c.name AS category_name,
+                  c.live_products AS category_count, count(*) OVER () AS "total!"
+           FROM live_products p JOIN categories c ON c.id = p.category_id
+           WHERE ($1::text IS NULL OR c.slug = $1) AND ($2::text IS NULL OR p.slug = $2)
+           ORDER BY c.name, p.title
+           LIMIT $3 OFFSET $4"#,
         filter.category,
         filter.slug,
         limit,

@@ -2,14 +2,15 @@
 //! cart line, driven by the lean load generator of `load.rs` against the release build. Each row prints
 //! req/s, latency percentiles under load and the CPU per request of the origin, Postgres and the load
 //! generator itself (from /proc), so a figure limited by this 2-core machine says so.
-//! BENCH_ORIGIN_REQUESTS sets the requests per row (default 20000); BENCH_ONLY filters rows by name.
+//! Each row runs BENCH_ORIGIN_ROUNDS times (default 3), the rows taking turns, and the median round is
+//! printed: this machine's speed drifts by 10 % between minutes. BENCH_ORIGIN_REQUESTS sets the requests
+//! per round (default 20000), BENCH_ORIGIN_CONNECTIONS the connections (default 16); BENCH_ONLY filters
+//! rows by name.
 
-use crate::load::{self, Connection};
+use crate::load::{self, Connection, Measured};
 use crate::stack::Stack;
 use anyhow::{bail, Context, Result};
 use std::fs;
-
-const CONNECTIONS: usize = 16;
 
 /// Request `i` of a row, as bytes on the wire.
 type MakeRequest<'a> = Box<dyn Fn(usize) -> Vec<u8> + Sync + 'a>;
@@ -21,16 +22,25 @@ const WARM_UP: usize = 200;
 
 pub(crate) fn run(stack: &Stack) -> Result<()> {
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
-    let requests = std::env::var("BENCH_ORIGIN_REQUESTS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(20_000usize);
+    let setting = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(default)
+    };
+    let requests = setting("BENCH_ORIGIN_REQUESTS", 20_000);
+    let rounds = setting("BENCH_ORIGIN_ROUNDS", 3).max(1);
+    let connections = setting("BENCH_ORIGIN_CONNECTIONS", 16).max(1);
     let port = stack.origin_port();
     let secret = stack.origin_secret().to_owned();
     let auth = [("x-meridian-origin-auth", secret.as_str())];
     let slug = first_product(port, &auth)?;
     let skus = skus(port, &auth)?;
-    let carts = carts(port, &auth, (requests + WARM_UP).div_ceil(LINES_PER_CART))?;
+    let carts = carts(
+        port,
+        &auth,
+        (rounds * requests + WARM_UP).div_ceil(LINES_PER_CART),
+    )?;
 
     let product = format!("/api/catalog/products/{slug}");
     let rows: Vec<(&str, u16, MakeRequest)> = vec![
@@ -50,25 +60,45 @@ pub(crate) fn run(stack: &Stack) -> Result<()> {
             Box::new(|i| add_line(&carts, &skus, &auth, i)),
         ),
     ];
-    println!("\n{requests} requests per row, {CONNECTIONS} keep-alive connections, Rust load generator; CPU ms per request from /proc.\n");
-    println!(
-        "| Scenario | p50 ms | p95 ms | p99 ms | req/s | CPU origin | CPU Postgres | CPU client |"
-    );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
-    for (name, expect, make) in rows.iter().filter(|(name, ..)| name.contains(&only)) {
-        let warm_up = |i| make(requests + i);
-        load::run(port, CONNECTIONS, WARM_UP, *expect, &warm_up)
+    println!("\n{requests} requests per round, {rounds} rounds taking turns (the median round shown), {connections} keep-alive connections, Rust load generator; CPU ms per request from /proc.\n");
+    let rows: Vec<_> = rows
+        .iter()
+        .filter(|(name, ..)| name.contains(&only))
+        .collect();
+    let mut results: Vec<Vec<(Measured, Cpu)>> = rows.iter().map(|_| Vec::new()).collect();
+    for (name, expect, make) in &rows {
+        // Numbered after every measured request, so the warm-up fills carts of its own.
+        let warm_up = |i| make(rounds * requests + i);
+        load::run(port, connections, WARM_UP, *expect, &warm_up)
             .with_context(|| format!("warm-up of {name}"))?;
-        let before = Cpu::now();
-        let measured = load::run(port, CONNECTIONS, requests, *expect, make.as_ref())
-            .with_context(|| name.to_string())?;
-        let used = Cpu::now().since(&before, requests);
+    }
+    for round in 0..rounds {
+        for ((name, expect, make), results) in rows.iter().zip(&mut results) {
+            let numbered = |i| make(round * requests + i);
+            let before = Cpu::now();
+            let measured = load::run(port, connections, requests, *expect, &numbered)
+                .with_context(|| name.to_string())?;
+            results.push((measured, Cpu::now().since(&before, requests)));
+        }
+    }
+    println!(
+        "| Scenario | p50 ms | p95 ms | p99 ms | req/s | rounds req/s | CPU origin | CPU Postgres | CPU client |"
+    );
+    println!("|---|---:|---:|---:|---:|---|---:|---:|---:|");
+    for ((name, ..), mut results) in rows.iter().zip(results) {
+        let all: Vec<String> = results
+            .iter()
+            .map(|(m, _)| format!("{:.0}", m.per_second))
+            .collect();
+        results.sort_by(|a, b| a.0.per_second.total_cmp(&b.0.per_second));
+        let (measured, used) = &results[results.len() / 2];
         println!(
-            "| {name} | {:.1} | {:.1} | {:.1} | {:.0} | {:.3} | {:.3} | {:.3} |",
+            "| {name} | {:.1} | {:.1} | {:.1} | {:.0} | {} | {:.3} | {:.3} | {:.3} |",
             measured.percentile(50.0),
             measured.percentile(95.0),
             measured.percentile(99.0),
             measured.per_second,
+            all.join(", "),
             used.origin,
             used.postgres,
             used.client,

@@ -20,9 +20,7 @@ pub async fn load_cards(
     limit: u64,
     offset: u64,
 ) -> Result<(Vec<ProductCard>, u64), StoreError> {
-    // Beyond i64 there is nothing to skip to or return: saturate instead of failing.
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+    let (limit, offset) = super::page_bounds(limit, offset);
     // Index-backed at any catalog size. The kept per-category counts (`counts`) give the total and tell
     // which categories the page spans and where in each it starts; from each of those, the page's rows
     // are read in title order from products_live_category_idx (never more than a page from each); then

@@ -19,3 +19,11 @@ pub(crate) fn money(minor: i64, currency: &str) -> Result<Money, StoreError> {
         .map(|c| Money::new(minor, c))
         .ok_or_else(|| StoreError::Corrupt(format!("unknown currency {currency:?}")))
 }
+
+/// `LIMIT` and `OFFSET` as Postgres takes them. Far beyond any catalog there is nothing to skip to or
+/// return, so huge values saturate instead of failing; the cap leaves room for `offset + limit` in SQL.
+pub(crate) fn page_bounds(limit: u64, offset: u64) -> (i64, i64) {
+    const CAP: u64 = 1 << 60;
+    let clamp = |n: u64| i64::try_from(n.min(CAP)).unwrap_or(i64::MAX);
+    (clamp(limit), clamp(offset))
+}

@@ -41,9 +41,7 @@ pub async fn load_products(
     limit: u64,
     offset: u64,
 ) -> Result<(Vec<ProductDetail>, u64), StoreError> {
-    // Beyond i64 there is nothing to skip to or return: saturate instead of failing.
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+    let (limit, offset) = super::page_bounds(limit, offset);
     // `!`: columns read through the `live_products` view lose their NOT NULL in sqlx's eyes. Category
     // counts are kept by the catalog writes (`counts`).
     let rows = sqlx::query!(

@@ -4,7 +4,7 @@
 //! generator itself (from /proc), so a figure limited by this 2-core machine says so.
 //! Each row runs BENCH_ORIGIN_ROUNDS times (default 3), the rows taking turns, and the median round is
 //! printed: this machine's speed drifts by 10 % between minutes. BENCH_ORIGIN_REQUESTS sets the requests
-//! per round (default 20000), BENCH_ORIGIN_CONNECTIONS the connections (default 16); BENCH_ONLY filters
+//! per round (default 20000), BENCH_ORIGIN_CONNECTIONS the connections (default 10, the origin's pool size: more only queue); BENCH_ONLY filters
 //! rows by name.
 
 use crate::load::{self, Connection, Measured};
@@ -30,7 +30,7 @@ pub(crate) fn run(stack: &Stack) -> Result<()> {
     };
     let requests = setting("BENCH_ORIGIN_REQUESTS", 20_000);
     let rounds = setting("BENCH_ORIGIN_ROUNDS", 3).max(1);
-    let connections = setting("BENCH_ORIGIN_CONNECTIONS", 16).max(1);
+    let connections = setting("BENCH_ORIGIN_CONNECTIONS", 10).max(1);
     let port = stack.origin_port();
     let secret = stack.origin_secret().to_owned();
     let auth = [("x-meridian-origin-auth", secret.as_str())];

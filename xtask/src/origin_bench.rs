@@ -4,8 +4,8 @@
 //! generator itself (from /proc), so a figure limited by this 2-core machine says so.
 //! Each row runs BENCH_ORIGIN_ROUNDS times (default 3), the rows taking turns, and the median round is
 //! printed: this machine's speed drifts by 10 % between minutes. BENCH_ORIGIN_REQUESTS sets the requests
-//! per round (default 20000), BENCH_ORIGIN_CONNECTIONS the connections (default 10, the origin's pool size: more only queue); BENCH_ONLY filters
-//! rows by name.
+//! per round (default 20000), BENCH_ORIGIN_CONNECTIONS the connections (default 10, the origin's pool
+//! size: more only queue); BENCH_ONLY filters rows by name.
 
 use crate::load::{self, Connection, Measured};
 use crate::stack::Stack;

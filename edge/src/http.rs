@@ -55,7 +55,9 @@ fn intern_fixed_text(policy: &str) {
         "cookie",
         "x-meridian-render",
     ];
-    let security = SECURITY_HEADERS.iter().flat_map(|(name, value)| [*name, *value]);
+    let security = SECURITY_HEADERS
+        .iter()
+        .flat_map(|(name, value)| [*name, *value]);
     for text in fixed.into_iter().chain(security) {
         wasm_bindgen::intern(text);
     }

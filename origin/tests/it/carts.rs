@@ -74,6 +74,12 @@ async fn rejected_lines_change_nothing(pool: PgPool) {
             "Quantity must be between 1 and 99.",
         ),
         (
+            // The add's statement writes before the rules judge it: this must not overflow there.
+            json!({"sku":"TEE-M","quantity":4_000_000_000_u32}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Quantity must be between 1 and 99.",
+        ),
+        (
             json!({"sku":"NOPE","quantity":1}),
             StatusCode::UNPROCESSABLE_ENTITY,
             "There is no product with SKU 'NOPE'.",

@@ -49,7 +49,23 @@ pub fn is_loopback_host(host: &str) -> bool {
 }
 
 /// Origin routes, relative to `ORIGIN_URL`.
+/// The shopper's session token (PASETO v4.public), forwarded by the edge on calls made for a signed-in
+/// shopper.
+pub const SESSION_HEADER: &str = "x-meridian-session";
+
 pub mod origin {
+    /// Accounts: `POST` signs up (a `Credentials` body; answers a `SessionGrant`).
+    pub const ACCOUNTS: &str = "/api/accounts";
+    /// The signed-in account (`GET`), with the session token in `SESSION_HEADER`.
+    pub const ACCOUNT: &str = "/api/account";
+    /// `PUT` a `PasswordChange`: ends every session of the account and grants a new one.
+    pub const ACCOUNT_PASSWORD: &str = "/api/account/password";
+    /// `POST` signs in (a `Credentials` body; answers a `SessionGrant`).
+    pub const SESSIONS: &str = "/api/sessions";
+    /// `POST {"refresh": …}`: the next token of a live session.
+    pub const SESSION_REFRESH: &str = "/api/sessions/refresh";
+    /// `DELETE` signs out (ends the session of the token sent).
+    pub const SESSION_CURRENT: &str = "/api/sessions/current";
     /// The catalog API has the same paths and shapes at the origin and at the edge (which answers from
     /// its snapshot), so these are the edge's.
     pub const CATEGORIES: &str = crate::routes::API_CATEGORIES;

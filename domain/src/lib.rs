@@ -2,6 +2,7 @@
 //!
 //! serde only, no I/O, so it compiles for the worker, the browser and the native services alike.
 
+pub mod account;
 pub mod address;
 pub mod api;
 pub mod cart;

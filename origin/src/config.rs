@@ -16,6 +16,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once at start-up: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Apply pending migrations to the primary database and exit.
@@ -25,6 +27,9 @@ pub enum Command {
     /// Manage the admin API's keys.
     #[command(subcommand)]
     ApiKey(ApiKeyCommand),
+    /// Print a new session signing key: `SESSION_SIGNING_KEY` for the origin and `SESSION_PUBLIC_KEY`
+    /// for the edge (`wrangler secret put`). Nothing is stored.
+    SessionKey,
 }
 
 #[derive(Debug, Subcommand)]
@@ -81,6 +86,10 @@ pub struct Config {
     pub drain_seconds: u64,
     #[command(flatten)]
     pub checkout: CheckoutConfig,
+    /// Seed of the Ed25519 key session tokens are signed with (64 hex characters, from
+    /// `origin session-key`). Without it, accounts answer 503.
+    #[arg(long, env = "SESSION_SIGNING_KEY", hide_env_values = true)]
+    pub session_signing_key: Option<String>,
 }
 
 /// Selling: the store's settings, how long an order waits for payment, and the payment provider.

@@ -41,6 +41,9 @@ pub enum ApiError {
     /// A request with the same `Idempotency-Key` is still running: retry (with the same key) shortly.
     #[error("{0}")]
     InFlight(String),
+    /// Too many attempts for one key (an email's sign-ins): wait `retry_after` seconds.
+    #[error("Too many attempts: please wait {retry_after} seconds and try again.")]
+    TooManyAttempts { retry_after: u64 },
     /// Anything we did not expect: logged in full, reported to the client as a bare 500.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -140,6 +143,7 @@ impl ApiError {
             Self::Refused { status, code, .. } => (*status, code),
             Self::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             Self::InFlight(_) => (StatusCode::SERVICE_UNAVAILABLE, "in_flight"),
+            Self::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -148,6 +152,10 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.parts();
+        let wait = match &self {
+            Self::TooManyAttempts { retry_after } => Some(*retry_after),
+            _ => None,
+        };
         let message = match &self {
             Self::Internal(err) => {
                 tracing::error!(error = ?err, "request failed");
@@ -178,6 +186,11 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        }
+        if let Some(seconds) = wait {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
         }
         response
     }

@@ -4,6 +4,7 @@
 //! [`serve`] runs it on a port and [`serve_on`] on a given listener, both with a readiness drain and
 //! graceful shutdown. Data access is `meridian_store`'s; this crate maps it to HTTP.
 
+pub mod accounts;
 mod admin;
 pub mod auth;
 mod carts;
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(carts::router())
         .merge(checkout::router())
         .merge(orders::router())
+        .merge(accounts::router())
         // Unknown paths answer only after the credential check: no probing for routes without it.
         .fallback(|| async { error::ApiError::NotFound("There is no such route.".into()) })
         .layer(axum::middleware::from_fn_with_state(
@@ -99,9 +101,15 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let selling = selling(&config.checkout)?;
     meridian_store::promos::upsert_all(db.write(), &selling.settings.promo_codes).await?;
-    let state = AppState::new(db, &config.origin_secret)
+    let mut state = AppState::new(db, &config.origin_secret)
         .selling(selling)
         .with_payments(payment_provider(&config.checkout)?);
+    match config.session_signing_key.as_deref() {
+        Some(seed) => {
+            state = state.with_sessions(accounts::tokens::SessionKeys::from_seed_hex(seed)?)
+        }
+        None => tracing::warn!("SESSION_SIGNING_KEY is not set: accounts answer 503"),
+    }
     let drain = Duration::from_secs(config.drain_seconds);
     serve_on(listener, state, meridian_runtime::shutdown_signal(), drain).await
 }

@@ -18,6 +18,13 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve(config) => meridian_origin::serve(config).await,
         Command::ApiKey(command) => api_key(command).await,
+        Command::SessionKey => {
+            let seed = meridian_origin::accounts::tokens::SessionKeys::new_seed_hex();
+            let keys = meridian_origin::accounts::tokens::SessionKeys::from_seed_hex(&seed)?;
+            println!("SESSION_SIGNING_KEY={seed}");
+            println!("SESSION_PUBLIC_KEY={}", keys.public_hex());
+            Ok(())
+        }
     }
 }
 

@@ -1,7 +1,9 @@
 //! What every handler shares: the database, the edge's credential, the shutdown flag, the store's selling
 //! settings and the payment provider.
 
+use crate::accounts::tokens::SessionKeys;
 use crate::auth::EdgeCredential;
+use crate::error::ApiError;
 use crate::payments::{PaymentProvider, Unconfigured};
 use meridian_domain::StoreSettings;
 use meridian_store::Db;
@@ -19,6 +21,8 @@ pub struct AppState {
     pub draining: Arc<AtomicBool>,
     pub selling: Arc<Selling>,
     pub payments: Arc<dyn PaymentProvider>,
+    /// The key session tokens are signed with; `None`: accounts are off (503), see `SESSION_SIGNING_KEY`.
+    pub sessions: Option<Arc<SessionKeys>>,
 }
 
 /// How the store sells: settings from the owner, the buyer-facing URL, the payment window.
@@ -46,6 +50,7 @@ impl AppState {
                 pay_within: Duration::from_secs(30 * 60),
             }),
             payments: Arc::new(Unconfigured),
+            sessions: None,
         }
     }
 
@@ -53,6 +58,23 @@ impl AppState {
     pub fn selling(mut self, selling: Selling) -> Self {
         self.selling = Arc::new(selling);
         self
+    }
+
+    #[must_use]
+    pub fn with_sessions(mut self, keys: SessionKeys) -> Self {
+        self.sessions = Some(Arc::new(keys));
+        self
+    }
+
+    /// The session key, or 503 when this deployment has none configured.
+    pub(crate) fn session_keys(&self) -> Result<&SessionKeys, ApiError> {
+        self.sessions.as_deref().ok_or_else(|| {
+            ApiError::refused(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "accounts_off",
+                "Accounts are not available right now.",
+            )
+        })
     }
 
     #[must_use]

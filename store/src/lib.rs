@@ -5,6 +5,7 @@
 //! rule-specific error where a write can be refused); they never name an HTTP status: mapping errors to
 //! responses is the origin's job.
 
+pub mod accounts;
 pub mod api_keys;
 pub mod carts;
 pub mod catalog;

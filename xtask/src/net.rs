@@ -48,7 +48,12 @@ pub(crate) fn free_port() -> u16 {
 }
 
 pub(crate) fn random_token() -> Result<String> {
-    let mut bytes = [0u8; 24];
+    random_hex::<24>()
+}
+
+/// `N` random bytes as hex (a 32-byte one is an Ed25519 seed: `SESSION_SIGNING_KEY`).
+pub(crate) fn random_hex<const N: usize>() -> Result<String> {
+    let mut bytes = [0u8; N];
     File::open("/dev/urandom")?.read_exact(&mut bytes)?;
     Ok(hex::encode(bytes))
 }

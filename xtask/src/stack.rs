@@ -2,7 +2,7 @@
 //! worker; then the first product sync. Used by `cargo xtask dev` (fixed ports) and the end-to-end tests (free ports).
 //! Each process runs in its own process group so stopping the stack also stops what it spawned (workerd).
 
-use crate::net::{free_port, http_get, port_free, random_token};
+use crate::net::{free_port, http_get, port_free, random_hex, random_token};
 use crate::paths::{cargo, host_tests, node_bin, root, target_dir};
 use crate::services::Services;
 use crate::{run, step};
@@ -120,7 +120,8 @@ impl Stack {
             .env("STORE_URL", stack.edge_url())
             .env("STRIPE_API_BASE", stack.psp_url())
             .env("STRIPE_SECRET_KEY", &stripe_key)
-            .env("STRIPE_WEBHOOK_SECRET", &webhook_secret);
+            .env("STRIPE_WEBHOOK_SECRET", &webhook_secret)
+            .env("SESSION_SIGNING_KEY", random_hex::<32>()?);
         stack.spawn("origin", origin)?;
         let mut psp = Command::new(bin("psp"));
         psp.env("PSP_LISTEN", format!("127.0.0.1:{psp_port}"))

@@ -2,6 +2,7 @@
 //! gets a fresh, migrated database from `#[sqlx::test]` (needs `DATABASE_URL`; `cargo xtask test` sets it).
 //! Checkout tests also run the payment stand-in (`meridian-psp`) and the origin on loopback ports.
 
+mod accounts;
 mod admin;
 mod archive;
 mod auth;

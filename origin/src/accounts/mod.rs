@@ -1,0 +1,253 @@
+//! Shopper accounts over the storefront API (called by the edge only, like every `/api` route):
+//! sign up, sign in, refresh, sign out, the signed-in account, and a password change. Sign-in answers an
+//! unknown email and a wrong password with the same 401 and in about the same time (see `passwords`).
+
+mod passwords;
+mod session;
+pub mod tokens;
+
+pub(crate) use session::SignedIn;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use meridian_domain::account::{
+    check_password, email_key, AccountView, Credentials, PasswordChange, SessionClaims,
+    SessionGrant,
+};
+use meridian_domain::api::origin as paths;
+use meridian_domain::{normalise_email, FieldError};
+use meridian_store::accounts::{self, CreateError};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// How long a session lasts without signing in again.
+const SESSION_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
+const WRONG_CREDENTIALS: &str = "The email or password is not right.";
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route(paths::ACCOUNTS, post(sign_up))
+        .route(paths::ACCOUNT, get(me))
+        .route(paths::ACCOUNT_PASSWORD, put(change_password))
+        .route(paths::SESSIONS, post(sign_in))
+        .route(paths::SESSION_REFRESH, post(refresh))
+        .route(paths::SESSION_CURRENT, axum::routing::delete(sign_out))
+}
+
+async fn sign_up(
+    State(state): State<AppState>,
+    Json(form): Json<Credentials>,
+) -> ApiResult<(StatusCode, Json<SessionGrant>)> {
+    let keys = state.session_keys()?;
+    let email = normalise_email(&form.email);
+    let mut fields = Vec::new();
+    if email.is_none() {
+        fields.push(field(
+            "email",
+            "Enter an email address like name@example.com.",
+        ));
+    }
+    if let Err(refusal) = check_password(&form.password, &form.email) {
+        fields.push(field("password", &refusal.to_string()));
+    }
+    let Some(email) = email.filter(|_| fields.is_empty()) else {
+        return Err(refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "Please fix the fields below.",
+            fields,
+        ));
+    };
+    let hash = passwords::hash(form.password).await?;
+    let id = match accounts::create(state.db.write(), &email, &email_key(&email), &hash).await {
+        Ok(id) => id,
+        Err(CreateError::EmailTaken) => {
+            return Err(ApiError::Conflict(
+                "An account with this email already exists: sign in instead.".into(),
+            ))
+        }
+        Err(CreateError::Store(e)) => return Err(e.into()),
+    };
+    tracing::info!(account = %id, "account created");
+    let grant = grant(&state, keys, AccountView { id, email }).await?;
+    Ok((StatusCode::CREATED, Json(grant)))
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    Json(form): Json<Credentials>,
+) -> ApiResult<Json<SessionGrant>> {
+    let keys = state.session_keys()?;
+    let account = match normalise_email(&form.email) {
+        Some(email) => accounts::by_email(state.db.write(), &email_key(&email)).await?,
+        None => None,
+    };
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    // A password longer than any we accept is wrong without hashing a megabyte.
+    let password = form.password.chars().take(2048).collect();
+    let matches = passwords::verify(password, stored).await?;
+    let Some(account) = account.filter(|_| matches) else {
+        return Err(signed_out(WRONG_CREDENTIALS));
+    };
+    let view = AccountView {
+        id: account.id,
+        email: account.email,
+    };
+    Ok(Json(grant(&state, keys, view).await?))
+}
+
+#[derive(Deserialize)]
+struct Refresh {
+    refresh: String,
+}
+
+/// A new token for a live session, from its refresh secret.
+async fn refresh(
+    State(state): State<AppState>,
+    Json(body): Json<Refresh>,
+) -> ApiResult<Json<SessionGrant>> {
+    let keys = state.session_keys()?;
+    let session = accounts::by_refresh(state.db.write(), &digest(&body.refresh))
+        .await?
+        .ok_or_else(|| signed_out("Your session has ended: please sign in again."))?;
+    let account = accounts::by_id(state.db.write(), session.account)
+        .await?
+        .ok_or_else(|| signed_out("Your session has ended: please sign in again."))?;
+    let claims = SessionClaims {
+        account: account.id,
+        session: session.id,
+    };
+    let (token, token_expires) = keys.sign(&claims, tokens::TOKEN_LIFETIME)?;
+    Ok(Json(SessionGrant {
+        token,
+        token_expires: token_expires.min(session.expires),
+        refresh: body.refresh,
+        session_expires: session.expires,
+        account: AccountView {
+            id: account.id,
+            email: account.email,
+        },
+    }))
+}
+
+async fn sign_out(State(state): State<AppState>, who: SignedIn) -> ApiResult<StatusCode> {
+    accounts::revoke_session(state.db.write(), who.session).await?;
+    tracing::info!(account = %who.account, "signed out");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(State(state): State<AppState>, who: SignedIn) -> ApiResult<Json<AccountView>> {
+    let account = accounts::by_id(state.db.write(), who.account)
+        .await?
+        .ok_or_else(|| signed_out("Your session has ended: please sign in again."))?;
+    Ok(Json(AccountView {
+        id: account.id,
+        email: account.email,
+    }))
+}
+
+/// Changes the password when the current one is right, ends every session of the account (other
+/// devices are signed out), and grants this device a new one.
+async fn change_password(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Json(change): Json<PasswordChange>,
+) -> ApiResult<Json<SessionGrant>> {
+    let keys = state.session_keys()?;
+    let account = accounts::by_id(state.db.write(), who.account)
+        .await?
+        .ok_or_else(|| signed_out("Your session has ended: please sign in again."))?;
+    if let Err(refusal) = check_password(&change.new, &account.email) {
+        let fields = vec![field("new", &refusal.to_string())];
+        return Err(refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            &refusal.to_string(),
+            fields,
+        ));
+    }
+    let current = change.current.chars().take(2048).collect();
+    if !passwords::verify(current, Some(account.password_hash.clone())).await? {
+        let fields = vec![field("current", "That is not your current password.")];
+        return Err(refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "That is not your current password.",
+            fields,
+        ));
+    }
+    let hash = passwords::hash(change.new).await?;
+    let mut tx = state.db.write().begin().await?;
+    let ended = accounts::change_password(&mut tx, account.id, &hash).await?;
+    tx.commit().await?;
+    tracing::info!(account = %account.id, sessions_ended = ended, "password changed");
+    let view = AccountView {
+        id: account.id,
+        email: account.email,
+    };
+    Ok(Json(grant(&state, keys, view).await?))
+}
+
+/// Starts a session for `account` and signs its first token.
+async fn grant(
+    state: &AppState,
+    keys: &tokens::SessionKeys,
+    account: AccountView,
+) -> ApiResult<SessionGrant> {
+    let refresh = format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
+    let (session, session_expires) = accounts::start_session(
+        state.db.write(),
+        account.id,
+        &digest(&refresh),
+        SESSION_LIFETIME,
+    )
+    .await?;
+    let claims = SessionClaims {
+        account: account.id,
+        session,
+    };
+    let (token, token_expires) = keys.sign(&claims, tokens::TOKEN_LIFETIME)?;
+    Ok(SessionGrant {
+        token,
+        token_expires,
+        refresh,
+        session_expires,
+        account,
+    })
+}
+
+fn digest(secret: &str) -> Vec<u8> {
+    Sha256::digest(secret.as_bytes()).to_vec()
+}
+
+fn field(name: &str, message: &str) -> FieldError {
+    FieldError {
+        field: name.into(),
+        message: message.into(),
+    }
+}
+
+fn refused(
+    status: StatusCode,
+    code: &'static str,
+    message: &str,
+    fields: Vec<FieldError>,
+) -> ApiError {
+    ApiError::Refused {
+        status,
+        code,
+        message: message.into(),
+        fields,
+    }
+}
+
+/// 401 for a shopper who is not (or no longer) signed in.
+pub(crate) fn signed_out(message: &str) -> ApiError {
+    refused(StatusCode::UNAUTHORIZED, "signed_out", message, Vec::new())
+}

@@ -1,0 +1,287 @@
+//! Accounts through the API as the edge calls it: sign-up rules, argon2id at rest, sign-in that answers
+//! an unknown email and a wrong password alike, sessions that end on sign-out and password change.
+
+use crate::common::{call, send, state, EDGE_SECRET};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use meridian_domain::api::{ORIGIN_AUTH_HEADER, SESSION_HEADER};
+use meridian_origin::accounts::tokens::SessionKeys;
+use meridian_origin::router;
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn app(pool: PgPool) -> axum::Router {
+    let keys = SessionKeys::from_seed_hex(&SessionKeys::new_seed_hex()).unwrap();
+    router(state(pool).with_sessions(keys))
+}
+
+async fn with_session(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(ORIGIN_AUTH_HEADER, EDGE_SECRET)
+        .header(SESSION_HEADER, token)
+        .header("content-type", "application/json")
+        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
+        .unwrap();
+    send(app, req).await
+}
+
+async fn sign_up(app: &axum::Router, email: &str) -> Value {
+    let (status, grant) = call(
+        app,
+        "POST",
+        "/api/accounts",
+        Some(json!({"email": email, "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{grant}");
+    grant
+}
+
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn sign_up_checks_the_form_and_stores_only_an_argon2id_hash(pool: PgPool) {
+    let app = app(pool.clone());
+    let (status, refusal) = call(
+        &app,
+        "POST",
+        "/api/accounts",
+        Some(json!({"email": "not an email", "password": "short"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = refusal["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["email", "password"], "{refusal}");
+
+    let grant = sign_up(&app, "  Zoë.Ünïcode@Example.COM ").await;
+    assert_eq!(grant["account"]["email"], "Zoë.Ünïcode@example.com");
+    assert!(grant["token"].as_str().unwrap().starts_with("v4.public."));
+    let (hash, email_key): (String, String) =
+        sqlx::query_as("SELECT password_hash, email_key FROM accounts")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
+    assert!(!hash.contains(PASSWORD));
+    assert_eq!(email_key, "zoë.ünïcode@example.com");
+
+    // The same address in other case is the same account.
+    let (status, taken) = call(
+        &app,
+        "POST",
+        "/api/accounts",
+        Some(json!({"email": "zoë.ünïcode@EXAMPLE.com", "password": "another long password"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{taken}");
+    let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(accounts, 1);
+}
+
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn sign_in_answers_an_unknown_email_and_a_wrong_password_alike(pool: PgPool) {
+    let app = app(pool);
+    sign_up(&app, "ada@example.com").await;
+    let (ok, grant) = call(
+        &app,
+        "POST",
+        "/api/sessions",
+        Some(json!({"email": "ADA@example.com", "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(ok, StatusCode::OK, "{grant}");
+    assert_eq!(grant["account"]["email"], "ada@example.com");
+
+    let attempt = |email: &'static str, password: &'static str| {
+        let app = app.clone();
+        async move {
+            let started = Instant::now();
+            let answer = call(
+                &app,
+                "POST",
+                "/api/sessions",
+                Some(json!({"email": email, "password": password})),
+            )
+            .await;
+            (answer, started.elapsed())
+        }
+    };
+    let ((wrong_status, wrong), wrong_time) =
+        attempt("ada@example.com", "not the password at all").await;
+    let ((unknown_status, unknown), unknown_time) =
+        attempt("nobody@example.com", "not the password at all").await;
+    assert_eq!(wrong_status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        (unknown_status, &unknown),
+        (wrong_status, &wrong),
+        "the same answer"
+    );
+    assert_eq!(wrong["message"], "The email or password is not right.");
+    // Both checked a real argon2id hash: neither answers in a fraction of the other's time.
+    let (fast, slow) = if wrong_time < unknown_time {
+        (wrong_time, unknown_time)
+    } else {
+        (unknown_time, wrong_time)
+    };
+    assert!(
+        fast * 3 > slow,
+        "wrong password {wrong_time:?}, unknown email {unknown_time:?}"
+    );
+    assert!(
+        fast > Duration::from_millis(5),
+        "a hash was checked: {fast:?}"
+    );
+}
+
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn a_session_ends_at_sign_out_and_a_forged_token_is_refused(pool: PgPool) {
+    let app = app(pool);
+    let grant = sign_up(&app, "grace@example.com").await;
+    let token = grant["token"].as_str().unwrap();
+    let (status, me) = with_session(&app, "GET", "/api/account", token, None).await;
+    assert_eq!(
+        (status, me["email"].as_str()),
+        (StatusCode::OK, Some("grace@example.com"))
+    );
+
+    // Another deployment's key, a tampered token, and no token at all.
+    let stranger = SessionKeys::from_seed_hex(&SessionKeys::new_seed_hex()).unwrap();
+    let claims = meridian_domain::account::SessionClaims {
+        account: grant["account"]["id"].as_str().unwrap().parse().unwrap(),
+        session: uuid::Uuid::new_v4(),
+    };
+    let (forged, _) = stranger.sign(&claims, Duration::from_secs(600)).unwrap();
+    let mut tampered = token.to_owned();
+    tampered.insert(20, 'x');
+    for bad in [forged.as_str(), tampered.as_str(), ""] {
+        let (status, body) = with_session(&app, "GET", "/api/account", bad, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{bad}: {body}");
+    }
+
+    // A refresh gets a working token; after sign-out neither the token nor the refresh works.
+    let (status, renewed) = call(
+        &app,
+        "POST",
+        "/api/sessions/refresh",
+        Some(json!({"refresh": grant["refresh"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{renewed}");
+    let renewed_token = renewed["token"].as_str().unwrap();
+    assert_eq!(
+        with_session(&app, "GET", "/api/account", renewed_token, None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        with_session(&app, "DELETE", "/api/sessions/current", token, None)
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    for t in [token, renewed_token] {
+        assert_eq!(
+            with_session(&app, "GET", "/api/account", t, None).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let (status, _) = call(
+        &app,
+        "POST",
+        "/api/sessions/refresh",
+        Some(json!({"refresh": grant["refresh"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn a_password_change_signs_out_every_other_device(pool: PgPool) {
+    let app = app(pool);
+    let first = sign_up(&app, "lin@example.com").await;
+    let (_, second) = call(
+        &app,
+        "POST",
+        "/api/sessions",
+        Some(json!({"email": "lin@example.com", "password": PASSWORD})),
+    )
+    .await;
+    let token = first["token"].as_str().unwrap();
+
+    let wrong = json!({"current": "not my password!!", "new": "a brand new passphrase"});
+    let (status, refusal) =
+        with_session(&app, "PUT", "/api/account/password", token, Some(wrong)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refusal}");
+    assert_eq!(refusal["fields"][0]["field"], "current");
+
+    let change = json!({"current": PASSWORD, "new": "a brand new passphrase"});
+    let (status, fresh) =
+        with_session(&app, "PUT", "/api/account/password", token, Some(change)).await;
+    assert_eq!(status, StatusCode::OK, "{fresh}");
+    for old in [token, second["token"].as_str().unwrap()] {
+        assert_eq!(
+            with_session(&app, "GET", "/api/account", old, None).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        with_session(
+            &app,
+            "GET",
+            "/api/account",
+            fresh["token"].as_str().unwrap(),
+            None
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    let old_password = json!({"email": "lin@example.com", "password": PASSWORD});
+    assert_eq!(
+        call(&app, "POST", "/api/sessions", Some(old_password))
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let new_password = json!({"email": "lin@example.com", "password": "a brand new passphrase"});
+    assert_eq!(
+        call(&app, "POST", "/api/sessions", Some(new_password))
+            .await
+            .0,
+        StatusCode::OK
+    );
+}
+
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn without_a_signing_key_accounts_are_off(pool: PgPool) {
+    let app = router(state(pool));
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/api/sessions",
+        Some(json!({"email": "a@b.example", "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+}

@@ -90,6 +90,10 @@ pub struct Config {
     /// `origin session-key`). Without it, accounts answer 503.
     #[arg(long, env = "SESSION_SIGNING_KEY", hide_env_values = true)]
     pub session_signing_key: Option<String>,
+    /// Sign-in and sign-up attempts allowed per email address per minute (and password checks per
+    /// account); the next one answers 429 with `Retry-After`.
+    #[arg(long, env = "ACCOUNT_ATTEMPTS_PER_MINUTE", default_value_t = 10)]
+    pub account_attempts_per_minute: u32,
 }
 
 /// Selling: the store's settings, how long an order waits for payment, and the payment provider.

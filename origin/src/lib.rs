@@ -102,6 +102,7 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     let selling = selling(&config.checkout)?;
     meridian_store::promos::upsert_all(db.write(), &selling.settings.promo_codes).await?;
     let mut state = AppState::new(db, &config.origin_secret)
+        .with_attempts_per_minute(config.account_attempts_per_minute)
         .selling(selling)
         .with_payments(payment_provider(&config.checkout)?);
     match config.session_signing_key.as_deref() {
@@ -149,6 +150,9 @@ pub async fn serve_on(
 ) -> anyhow::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, "origin listening");
     let sweeper = tokio::spawn(meridian_store::idempotency::sweep(state.db.write().clone()));
+    let pruner = tokio::spawn(accounts::limits::AttemptLimits::prune(
+        state.attempts.clone(),
+    ));
     let draining = state.draining.clone();
     let db = state.db.clone();
     let stop = async move {
@@ -164,6 +168,7 @@ pub async fn serve_on(
         .with_graceful_shutdown(stop)
         .await?;
     sweeper.abort();
+    pruner.abort();
     db.close().await;
     tracing::info!("origin stopped");
     Ok(())

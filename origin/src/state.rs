@@ -1,6 +1,7 @@
 //! What every handler shares: the database, the edge's credential, the shutdown flag, the store's selling
 //! settings and the payment provider.
 
+use crate::accounts::limits::{self, AttemptLimits};
 use crate::accounts::tokens::SessionKeys;
 use crate::auth::EdgeCredential;
 use crate::error::ApiError;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub payments: Arc<dyn PaymentProvider>,
     /// The key session tokens are signed with; `None`: accounts are off (503), see `SESSION_SIGNING_KEY`.
     pub sessions: Option<Arc<SessionKeys>>,
+    /// Sign-in, sign-up and password attempts per key.
+    pub attempts: Arc<AttemptLimits>,
 }
 
 /// How the store sells: settings from the owner, the buyer-facing URL, the payment window.
@@ -51,12 +54,19 @@ impl AppState {
             }),
             payments: Arc::new(Unconfigured),
             sessions: None,
+            attempts: Arc::new(AttemptLimits::per_minute(limits::DEFAULT_PER_MINUTE)),
         }
     }
 
     #[must_use]
     pub fn selling(mut self, selling: Selling) -> Self {
         self.selling = Arc::new(selling);
+        self
+    }
+
+    #[must_use]
+    pub fn with_attempts_per_minute(mut self, per_minute: u32) -> Self {
+        self.attempts = Arc::new(AttemptLimits::per_minute(per_minute));
         self
     }
 

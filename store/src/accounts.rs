@@ -143,6 +143,15 @@ pub async fn revoke_session(pool: &PgPool, id: Uuid) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Deletes the account: its email and password hash go, its sessions with it (cascade). Orders are kept
+/// (they carry the buyer's details as the order needed them, not a link to the account).
+pub async fn delete(pool: &PgPool, account: Uuid) -> Result<bool, StoreError> {
+    let done = sqlx::query!("DELETE FROM accounts WHERE id = $1", account)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Sets a new password hash and ends every session of the account, in one transaction.
 pub async fn change_password(
     tx: &mut Tx<'_>,

@@ -72,9 +72,14 @@ mod tests {
             assert!(limits.attempt("sign-in ada@example.com".into()).is_ok());
         }
         match limits.attempt("sign-in ada@example.com".into()) {
-            Err(ApiError::TooManyAttempts { retry_after }) => assert!((1..=21).contains(&retry_after)),
+            Err(ApiError::TooManyAttempts { retry_after }) => {
+                assert!((1..=21).contains(&retry_after))
+            }
             other => panic!("expected 429, got {other:?}"),
         }
-        assert!(limits.attempt("sign-in grace@example.com".into()).is_ok(), "other keys are not affected");
+        assert!(
+            limits.attempt("sign-in grace@example.com".into()).is_ok(),
+            "other keys are not affected"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! sign up, sign in, refresh, sign out, the signed-in account, and a password change. Sign-in answers an
 //! unknown email and a wrong password with the same 401 and in about the same time (see `passwords`).
 
+pub mod limits;
 mod passwords;
 mod session;
 pub mod tokens;
@@ -33,7 +34,7 @@ const WRONG_CREDENTIALS: &str = "The email or password is not right.";
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route(paths::ACCOUNTS, post(sign_up))
-        .route(paths::ACCOUNT, get(me))
+        .route(paths::ACCOUNT, get(me).delete(delete_account))
         .route(paths::ACCOUNT_PASSWORD, put(change_password))
         .route(paths::SESSIONS, post(sign_in))
         .route(paths::SESSION_REFRESH, post(refresh))
@@ -56,6 +57,9 @@ async fn sign_up(
     if let Err(refusal) = check_password(&form.password, &form.email) {
         fields.push(field("password", &refusal.to_string()));
     }
+    state
+        .attempts
+        .attempt(format!("sign-up {}", email_key(form.email.trim())))?;
     let Some(email) = email.filter(|_| fields.is_empty()) else {
         return Err(refused(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -84,6 +88,9 @@ async fn sign_in(
     Json(form): Json<Credentials>,
 ) -> ApiResult<Json<SessionGrant>> {
     let keys = state.session_keys()?;
+    state
+        .attempts
+        .attempt(format!("sign-in {}", email_key(form.email.trim())))?;
     let account = match normalise_email(&form.email) {
         Some(email) => accounts::by_email(state.db.write(), &email_key(&email)).await?,
         None => None,
@@ -172,6 +179,7 @@ async fn change_password(
             fields,
         ));
     }
+    state.attempts.attempt(format!("password {}", account.id))?;
     let current = change.current.chars().take(2048).collect();
     if !passwords::verify(current, Some(account.password_hash.clone())).await? {
         let fields = vec![field("current", "That is not your current password.")];
@@ -192,6 +200,42 @@ async fn change_password(
         email: account.email,
     };
     Ok(Json(grant(&state, keys, view).await?))
+}
+
+#[derive(Deserialize)]
+struct Confirm {
+    password: String,
+}
+
+impl std::fmt::Debug for Confirm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Confirm { <redacted> }")
+    }
+}
+
+/// Deletes the signed-in account once its password is confirmed.
+async fn delete_account(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Json(confirm): Json<Confirm>,
+) -> ApiResult<StatusCode> {
+    let account = accounts::by_id(state.db.write(), who.account)
+        .await?
+        .ok_or_else(|| signed_out("Your session has ended: please sign in again."))?;
+    state.attempts.attempt(format!("password {}", account.id))?;
+    let password = confirm.password.chars().take(2048).collect();
+    if !passwords::verify(password, Some(account.password_hash)).await? {
+        let fields = vec![field("password", "That is not your password.")];
+        return Err(refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "That is not your password.",
+            fields,
+        ));
+    }
+    accounts::delete(state.db.write(), account.id).await?;
+    tracing::info!(account = %account.id, "account deleted");
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Starts a session for `account` and signs its first token.

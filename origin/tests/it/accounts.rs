@@ -285,3 +285,86 @@ async fn without_a_signing_key_accounts_are_off(pool: PgPool) {
     .await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
 }
+
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn the_eleventh_wrong_password_in_a_minute_waits(pool: PgPool) {
+    let app = app(pool);
+    sign_up(&app, "mallory.target@example.com").await;
+    let guess = json!({"email": "Mallory.Target@example.com", "password": "guess number one!"});
+    for n in 1..=10 {
+        let (status, _) = call(&app, "POST", "/api/sessions", Some(guess.clone())).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "guess {n}");
+    }
+    let req = Request::post("/api/sessions")
+        .header(ORIGIN_AUTH_HEADER, EDGE_SECRET)
+        .header("content-type", "application/json")
+        .body(Body::from(guess.to_string()))
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(app.clone(), req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=7).contains(&wait), "Retry-After: {wait}");
+    // Even the right password waits now: the limit is on attempts, not on failures.
+    let right = json!({"email": "mallory.target@example.com", "password": PASSWORD});
+    let (status, body) = call(&app, "POST", "/api/sessions", Some(right)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("Too many attempts"));
+    // Another shopper signs in as usual.
+    sign_up(&app, "someone.else@example.com").await;
+    let other = json!({"email": "someone.else@example.com", "password": PASSWORD});
+    assert_eq!(
+        call(&app, "POST", "/api/sessions", Some(other)).await.0,
+        StatusCode::OK
+    );
+}
+
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn a_deleted_account_leaves_no_personal_data_and_no_session(pool: PgPool) {
+    let app = app(pool.clone());
+    let grant = sign_up(&app, "erase.me@example.com").await;
+    let token = grant["token"].as_str().unwrap();
+    let wrong = json!({"password": "not my password!!"});
+    assert_eq!(
+        with_session(&app, "DELETE", "/api/account", token, Some(wrong))
+            .await
+            .0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let right = json!({"password": PASSWORD});
+    assert_eq!(
+        with_session(&app, "DELETE", "/api/account", token, Some(right))
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    let left: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM accounts) + (SELECT count(*) FROM account_sessions)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(left, 0, "no account row and no session remain");
+    assert_eq!(
+        with_session(&app, "GET", "/api/account", token, None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, _) = call(
+        &app,
+        "POST",
+        "/api/sessions",
+        Some(json!({"email": "erase.me@example.com", "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // The address is free for a new account.
+    sign_up(&app, "erase.me@example.com").await;
+}

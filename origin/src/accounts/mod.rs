@@ -1,8 +1,9 @@
-//! Shopper accounts over the storefront API (called by the edge only, like every `/api` route):
-//! sign up, sign in, refresh, sign out, the signed-in account, and a password change. Sign-in answers an
+//! Shopper accounts over the storefront API (called by the edge only, like every `/api` route): sign up,
+//! sign in and refresh here; what a signed-in shopper does with the account in `manage`. Sign-in answers an
 //! unknown email and a wrong password with the same 401 and in about the same time (see `passwords`).
 
 pub mod limits;
+mod manage;
 mod passwords;
 mod session;
 pub mod tokens;
@@ -16,8 +17,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use meridian_domain::account::{
-    check_password, email_key, AccountView, Credentials, PasswordChange, SessionClaims,
-    SessionGrant,
+    check_password, email_key, AccountView, Credentials, SessionClaims, SessionGrant,
 };
 use meridian_domain::api::origin as paths;
 use meridian_domain::{normalise_email, FieldError};
@@ -34,11 +34,17 @@ const WRONG_CREDENTIALS: &str = "The email or password is not right.";
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route(paths::ACCOUNTS, post(sign_up))
-        .route(paths::ACCOUNT, get(me).delete(delete_account))
-        .route(paths::ACCOUNT_PASSWORD, put(change_password))
+        .route(
+            paths::ACCOUNT,
+            get(manage::me).delete(manage::delete_account),
+        )
+        .route(paths::ACCOUNT_PASSWORD, put(manage::change_password))
         .route(paths::SESSIONS, post(sign_in))
         .route(paths::SESSION_REFRESH, post(refresh))
-        .route(paths::SESSION_CURRENT, axum::routing::delete(sign_out))
+        .route(
+            paths::SESSION_CURRENT,
+            axum::routing::delete(manage::sign_out),
+        )
 }
 
 async fn sign_up(
@@ -122,10 +128,8 @@ async fn refresh(
     let keys = state.session_keys()?;
     let session = accounts::by_refresh(state.db.write(), &digest(&body.refresh))
         .await?
-        .ok_or_else(|| signed_out("Your session has ended: please sign in again."))?;
-    let account = accounts::by_id(state.db.write(), session.account)
-        .await?
-        .ok_or_else(|| signed_out("Your session has ended: please sign in again."))?;
+        .ok_or_else(|| signed_out(SESSION_ENDED))?;
+    let account = account(&state, session.account).await?;
     let claims = SessionClaims {
         account: account.id,
         session: session.id,
@@ -143,99 +147,13 @@ async fn refresh(
     }))
 }
 
-async fn sign_out(State(state): State<AppState>, who: SignedIn) -> ApiResult<StatusCode> {
-    accounts::revoke_session(state.db.write(), who.session).await?;
-    tracing::info!(account = %who.account, "signed out");
-    Ok(StatusCode::NO_CONTENT)
-}
+const SESSION_ENDED: &str = "Your session has ended: please sign in again.";
 
-async fn me(State(state): State<AppState>, who: SignedIn) -> ApiResult<Json<AccountView>> {
-    let account = accounts::by_id(state.db.write(), who.account)
+/// The account `id`, or 401 when it no longer exists (deleted since the token was signed).
+async fn account(state: &AppState, id: Uuid) -> ApiResult<accounts::StoredAccount> {
+    accounts::by_id(state.db.write(), id)
         .await?
-        .ok_or_else(|| signed_out("Your session has ended: please sign in again."))?;
-    Ok(Json(AccountView {
-        id: account.id,
-        email: account.email,
-    }))
-}
-
-/// Changes the password when the current one is right, ends every session of the account (other
-/// devices are signed out), and grants this device a new one.
-async fn change_password(
-    State(state): State<AppState>,
-    who: SignedIn,
-    Json(change): Json<PasswordChange>,
-) -> ApiResult<Json<SessionGrant>> {
-    let keys = state.session_keys()?;
-    let account = accounts::by_id(state.db.write(), who.account)
-        .await?
-        .ok_or_else(|| signed_out("Your session has ended: please sign in again."))?;
-    if let Err(refusal) = check_password(&change.new, &account.email) {
-        let fields = vec![field("new", &refusal.to_string())];
-        return Err(refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            &refusal.to_string(),
-            fields,
-        ));
-    }
-    state.attempts.attempt(format!("password {}", account.id))?;
-    let current = change.current.chars().take(2048).collect();
-    if !passwords::verify(current, Some(account.password_hash.clone())).await? {
-        let fields = vec![field("current", "That is not your current password.")];
-        return Err(refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "That is not your current password.",
-            fields,
-        ));
-    }
-    let hash = passwords::hash(change.new).await?;
-    let mut tx = state.db.write().begin().await?;
-    let ended = accounts::change_password(&mut tx, account.id, &hash).await?;
-    tx.commit().await?;
-    tracing::info!(account = %account.id, sessions_ended = ended, "password changed");
-    let view = AccountView {
-        id: account.id,
-        email: account.email,
-    };
-    Ok(Json(grant(&state, keys, view).await?))
-}
-
-#[derive(Deserialize)]
-struct Confirm {
-    password: String,
-}
-
-impl std::fmt::Debug for Confirm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Confirm { <redacted> }")
-    }
-}
-
-/// Deletes the signed-in account once its password is confirmed.
-async fn delete_account(
-    State(state): State<AppState>,
-    who: SignedIn,
-    Json(confirm): Json<Confirm>,
-) -> ApiResult<StatusCode> {
-    let account = accounts::by_id(state.db.write(), who.account)
-        .await?
-        .ok_or_else(|| signed_out("Your session has ended: please sign in again."))?;
-    state.attempts.attempt(format!("password {}", account.id))?;
-    let password = confirm.password.chars().take(2048).collect();
-    if !passwords::verify(password, Some(account.password_hash)).await? {
-        let fields = vec![field("password", "That is not your password.")];
-        return Err(refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "That is not your password.",
-            fields,
-        ));
-    }
-    accounts::delete(state.db.write(), account.id).await?;
-    tracing::info!(account = %account.id, "account deleted");
-    Ok(StatusCode::NO_CONTENT)
+        .ok_or_else(|| signed_out(SESSION_ENDED))
 }
 
 /// Starts a session for `account` and signs its first token.

@@ -60,6 +60,10 @@ pub mod origin {
     pub const ACCOUNT: &str = "/api/account";
     /// `PUT` a `PasswordChange`: ends every session of the account and grants a new one.
     pub const ACCOUNT_PASSWORD: &str = "/api/account/password";
+    /// The signed-in account's saved addresses: `GET` lists, `POST` an `Address` adds.
+    pub const ACCOUNT_ADDRESSES: &str = "/api/account/addresses";
+    /// One saved address: `PUT` replaces, `DELETE` removes (404 unless it is the account's own).
+    pub const ACCOUNT_ADDRESS: &str = "/api/account/addresses/{id}";
     /// `POST` signs in (a `Credentials` body; answers a `SessionGrant`).
     pub const SESSIONS: &str = "/api/sessions";
     /// `POST {"refresh": …}`: the next token of a live session.

@@ -6,6 +6,7 @@
 //! responses is the origin's job.
 
 pub mod accounts;
+pub mod addresses;
 pub mod api_keys;
 pub mod carts;
 pub mod catalog;

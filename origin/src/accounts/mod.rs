@@ -2,6 +2,7 @@
 //! sign in and refresh here; what a signed-in shopper does with the account in `manage`. Sign-in answers an
 //! unknown email and a wrong password with the same 401 and in about the same time (see `passwords`).
 
+mod addresses;
 pub mod limits;
 mod manage;
 mod passwords;
@@ -39,6 +40,14 @@ pub(crate) fn router() -> Router<AppState> {
             get(manage::me).delete(manage::delete_account),
         )
         .route(paths::ACCOUNT_PASSWORD, put(manage::change_password))
+        .route(
+            paths::ACCOUNT_ADDRESSES,
+            get(addresses::list).post(addresses::add),
+        )
+        .route(
+            paths::ACCOUNT_ADDRESS,
+            put(addresses::replace).delete(addresses::remove),
+        )
         .route(paths::SESSIONS, post(sign_in))
         .route(paths::SESSION_REFRESH, post(refresh))
         .route(

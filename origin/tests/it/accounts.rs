@@ -368,3 +368,80 @@ async fn a_deleted_account_leaves_no_personal_data_and_no_session(pool: PgPool) 
     // The address is free for a new account.
     sign_up(&app, "erase.me@example.com").await;
 }
+
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn addresses_are_checked_and_only_their_owner_sees_them(pool: PgPool) {
+    let app = app(pool);
+    let ada = sign_up(&app, "ada.addresses@example.com").await;
+    let eve = sign_up(&app, "eve.addresses@example.com").await;
+    let (ada, eve) = (
+        ada["token"].as_str().unwrap(),
+        eve["token"].as_str().unwrap(),
+    );
+    let home = json!({"name": "  Zoë   O'Brien-Łukasz ", "line1": "1 Main St", "city": "Springfield",
+                      "region": "il", "postcode": "62704", "country": "us"});
+
+    let (status, refusal) = with_session(
+        &app,
+        "POST",
+        "/api/account/addresses",
+        ada,
+        Some(json!({"name": "Ada", "country": "US", "postcode": "1"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refusal}");
+    assert!(
+        refusal["fields"].as_array().unwrap().len() >= 3,
+        "every problem at once: {refusal}"
+    );
+
+    let (status, saved) =
+        with_session(&app, "POST", "/api/account/addresses", ada, Some(home)).await;
+    assert_eq!(status, StatusCode::CREATED, "{saved}");
+    assert_eq!(
+        saved["address"]["name"], "Zoë O'Brien-Łukasz",
+        "normalised as checkout does"
+    );
+    assert_eq!(saved["address"]["region"], "IL");
+    let path = format!("/api/account/addresses/{}", saved["id"].as_str().unwrap());
+
+    // Another account: the list is empty and the id is a 404 for every verb (IDOR).
+    let (_, theirs) = with_session(&app, "GET", "/api/account/addresses", eve, None).await;
+    assert_eq!(theirs, json!([]));
+    let other = json!({"name": "Eve", "line1": "2 Side St", "city": "Austin", "region": "TX", "postcode": "73301", "country": "US"});
+    assert_eq!(
+        with_session(&app, "PUT", &path, eve, Some(other.clone()))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        with_session(&app, "DELETE", &path, eve, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, mine) = with_session(&app, "GET", "/api/account/addresses", ada, None).await;
+    assert_eq!(
+        mine[0]["address"]["city"], "Springfield",
+        "untouched by the other account"
+    );
+    // Signed out: 401.
+    assert_eq!(
+        call(&app, "GET", "/api/account/addresses", None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // The owner replaces and deletes it.
+    let (status, replaced) = with_session(&app, "PUT", &path, ada, Some(other)).await;
+    assert_eq!(
+        (status, replaced["address"]["city"].as_str()),
+        (StatusCode::OK, Some("Austin"))
+    );
+    assert_eq!(
+        with_session(&app, "DELETE", &path, ada, None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        with_session(&app, "DELETE", &path, ada, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -64,6 +64,10 @@ pub mod origin {
     pub const ACCOUNT_ADDRESSES: &str = "/api/account/addresses";
     /// One saved address: `PUT` replaces, `DELETE` removes (404 unless it is the account's own).
     pub const ACCOUNT_ADDRESS: &str = "/api/account/addresses/{id}";
+    /// The signed-in account's wishlist: `GET` lists, `POST {"slug": …}` saves a product.
+    pub const WISHLIST: &str = "/api/account/wishlist";
+    /// `DELETE` removes a product (by slug) from the wishlist.
+    pub const WISHLIST_ITEM: &str = "/api/account/wishlist/{slug}";
     /// `POST` signs in (a `Credentials` body; answers a `SessionGrant`).
     pub const SESSIONS: &str = "/api/sessions";
     /// `POST {"refresh": …}`: the next token of a live session.

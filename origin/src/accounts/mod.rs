@@ -8,6 +8,7 @@ mod manage;
 mod passwords;
 mod session;
 pub mod tokens;
+mod wishlist;
 
 pub(crate) use session::SignedIn;
 
@@ -47,6 +48,11 @@ pub(crate) fn router() -> Router<AppState> {
         .route(
             paths::ACCOUNT_ADDRESS,
             put(addresses::replace).delete(addresses::remove),
+        )
+        .route(paths::WISHLIST, get(wishlist::list).post(wishlist::save))
+        .route(
+            paths::WISHLIST_ITEM,
+            axum::routing::delete(wishlist::remove),
         )
         .route(paths::SESSIONS, post(sign_in))
         .route(paths::SESSION_REFRESH, post(refresh))

@@ -445,3 +445,81 @@ async fn addresses_are_checked_and_only_their_owner_sees_them(pool: PgPool) {
         StatusCode::NOT_FOUND
     );
 }
+
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn a_wishlist_is_its_owners_alone(pool: PgPool) {
+    // The seeded catalog (its router is not needed: this one signs sessions).
+    crate::common::seeded(pool.clone()).await;
+    let app = app(pool);
+    let ada = sign_up(&app, "ada.wishes@example.com").await;
+    let eve = sign_up(&app, "eve.wishes@example.com").await;
+    let (ada, eve) = (
+        ada["token"].as_str().unwrap(),
+        eve["token"].as_str().unwrap(),
+    );
+    let wishlist = "/api/account/wishlist";
+
+    for slug in ["crew-tee", "pocket-tee", "crew-tee"] {
+        let (status, list) =
+            with_session(&app, "POST", wishlist, ada, Some(json!({"slug": slug}))).await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+    }
+    let (_, list) = with_session(&app, "GET", wishlist, ada, None).await;
+    let slugs: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs.len(), 2, "saved twice, kept once: {list}");
+    let pocket = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["slug"] == "pocket-tee")
+        .unwrap();
+    assert_eq!(pocket["in_stock"], false, "its only variant has no stock");
+    let (status, _) = with_session(
+        &app,
+        "POST",
+        wishlist,
+        ada,
+        Some(json!({"slug": "no-such-thing"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Eve sees her own (empty) list and cannot remove Ada's items.
+    assert_eq!(
+        with_session(&app, "GET", wishlist, eve, None).await.1,
+        json!([])
+    );
+    assert_eq!(
+        with_session(&app, "DELETE", "/api/account/wishlist/crew-tee", eve, None)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        with_session(&app, "GET", wishlist, ada, None)
+            .await
+            .1
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    assert_eq!(
+        with_session(&app, "DELETE", "/api/account/wishlist/crew-tee", ada, None)
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    let (_, list) = with_session(&app, "GET", wishlist, ada, None).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(
+        call(&app, "GET", wishlist, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}

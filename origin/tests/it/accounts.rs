@@ -449,7 +449,7 @@ async fn addresses_are_checked_and_only_their_owner_sees_them(pool: PgPool) {
 #[sqlx::test(migrator = "meridian_store::MIGRATOR")]
 async fn a_wishlist_is_its_owners_alone(pool: PgPool) {
     // The seeded catalog (its router is not needed: this one signs sessions).
-    crate::common::seeded(pool.clone()).await;
+    let _ = crate::common::seeded(pool.clone()).await;
     let app = app(pool);
     let ada = sign_up(&app, "ada.wishes@example.com").await;
     let eve = sign_up(&app, "eve.wishes@example.com").await;

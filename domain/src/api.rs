@@ -68,6 +68,10 @@ pub mod origin {
     pub const WISHLIST: &str = "/api/account/wishlist";
     /// `DELETE` removes a product (by slug) from the wishlist.
     pub const WISHLIST_ITEM: &str = "/api/account/wishlist/{slug}";
+    /// `POST {"email": …}`: emails a single-use reset link if an account uses the address (always 202).
+    pub const PASSWORD_RESET: &str = "/api/account/password-reset";
+    /// `POST {"token": …, "new": …}`: sets the new password with a reset link's token.
+    pub const PASSWORD_RESET_CONFIRM: &str = "/api/account/password-reset/confirm";
     /// `POST` signs in (a `Credentials` body; answers a `SessionGrant`).
     pub const SESSIONS: &str = "/api/sessions";
     /// `POST {"refresh": …}`: the next token of a live session.

@@ -18,6 +18,7 @@ pub mod orders;
 pub mod outbox;
 pub mod payments;
 pub mod promos;
+pub mod resets;
 pub mod wishlists;
 
 pub use db::{Db, PoolSettings, MIGRATOR};

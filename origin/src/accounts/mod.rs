@@ -6,6 +6,7 @@ mod addresses;
 pub mod limits;
 mod manage;
 mod passwords;
+mod reset;
 mod session;
 pub mod tokens;
 mod wishlist;
@@ -54,6 +55,8 @@ pub(crate) fn router() -> Router<AppState> {
             paths::WISHLIST_ITEM,
             axum::routing::delete(wishlist::remove),
         )
+        .route(paths::PASSWORD_RESET, post(reset::ask))
+        .route(paths::PASSWORD_RESET_CONFIRM, post(reset::confirm))
         .route(paths::SESSIONS, post(sign_in))
         .route(paths::SESSION_REFRESH, post(refresh))
         .route(

@@ -523,3 +523,142 @@ async fn a_wishlist_is_its_owners_alone(pool: PgPool) {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// The reset links queued in the outbox for `to`.
+async fn reset_links(pool: &PgPool, to: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT payload->>'link' FROM outbox WHERE topic = 'account.password_reset' AND payload->>'to' = $1 ORDER BY id")
+        .bind(to)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn a_reset_link_works_once_and_not_after_an_hour(pool: PgPool) {
+    let app = app(pool.clone());
+    let grant = sign_up(&app, "forgetful@example.com").await;
+    let ask = |email: &str| json!({"email": email});
+
+    // An unknown address gets the same answer and no email.
+    let (unknown_status, unknown) = call(
+        &app,
+        "POST",
+        "/api/account/password-reset",
+        Some(ask("nobody@example.com")),
+    )
+    .await;
+    let (status, answer) = call(
+        &app,
+        "POST",
+        "/api/account/password-reset",
+        Some(ask("Forgetful@Example.com")),
+    )
+    .await;
+    assert_eq!((unknown_status, &unknown), (status, &answer));
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert!(reset_links(&pool, "nobody@example.com").await.is_empty());
+    let links = reset_links(&pool, "forgetful@example.com").await;
+    assert_eq!(links.len(), 1);
+    let token = links[0].split("token=").nth(1).unwrap().to_owned();
+    assert!(
+        links[0].starts_with("http://127.0.0.1:8787/account/reset?token="),
+        "{}",
+        links[0]
+    );
+    let stored: Vec<Vec<u8>> = sqlx::query_scalar("SELECT token_hash FROM password_resets")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(
+        stored
+            .iter()
+            .all(|h| h.len() == 32 && h != token.as_bytes()),
+        "only a digest is kept"
+    );
+
+    let confirm = |new: &str| json!({"token": token, "new": new});
+    let (status, refusal) = call(
+        &app,
+        "POST",
+        "/api/account/password-reset/confirm",
+        Some(confirm("short")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refusal}");
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/api/account/password-reset/confirm",
+        Some(confirm("remembered at last")),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NO_CONTENT,
+        "a refused try does not spend the link: {body}"
+    );
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/api/account/password-reset/confirm",
+        Some(confirm("and once more please")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "single use: {body}");
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("no longer valid"));
+
+    // The old session ended; only the new password signs in.
+    assert_eq!(
+        with_session(
+            &app,
+            "GET",
+            "/api/account",
+            grant["token"].as_str().unwrap(),
+            None
+        )
+        .await
+        .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let old = json!({"email": "forgetful@example.com", "password": PASSWORD});
+    assert_eq!(
+        call(&app, "POST", "/api/sessions", Some(old)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let new = json!({"email": "forgetful@example.com", "password": "remembered at last"});
+    assert_eq!(
+        call(&app, "POST", "/api/sessions", Some(new)).await.0,
+        StatusCode::OK
+    );
+
+    // A link older than an hour does nothing.
+    call(
+        &app,
+        "POST",
+        "/api/account/password-reset",
+        Some(ask("forgetful@example.com")),
+    )
+    .await;
+    let late = reset_links(&pool, "forgetful@example.com")
+        .await
+        .pop()
+        .unwrap();
+    sqlx::query(
+        "UPDATE password_resets SET expires_at = now() - interval '1 second' WHERE used_at IS NULL",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let token = late.split("token=").nth(1).unwrap();
+    let (status, _) = call(
+        &app,
+        "POST",
+        "/api/account/password-reset/confirm",
+        Some(json!({"token": token, "new": "too late for this one"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

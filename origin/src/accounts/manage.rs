@@ -1,13 +1,13 @@
 //! What a signed-in shopper does with the account: see it, change the password (ending every other
 //! session), sign out, delete it. Every handler takes `SignedIn`, so the session is checked live first.
 
-use super::{account, field, grant, passwords, refused, SignedIn};
+use super::{account, field, grant, new_password_ok, passwords, refused, SignedIn};
 use crate::error::ApiResult;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use meridian_domain::account::{check_password, AccountView, PasswordChange, SessionGrant};
+use meridian_domain::account::{AccountView, PasswordChange, SessionGrant};
 use meridian_store::accounts;
 use serde::Deserialize;
 
@@ -40,15 +40,7 @@ pub(super) async fn change_password(
 ) -> ApiResult<Json<SessionGrant>> {
     let keys = state.session_keys()?;
     let account = account(&state, who.account).await?;
-    if let Err(refusal) = check_password(&change.new, &account.email) {
-        let fields = vec![field("new", &refusal.to_string())];
-        return Err(refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            &refusal.to_string(),
-            fields,
-        ));
-    }
+    new_password_ok(&change.new, &account.email)?;
     state.attempts.attempt(format!("password {}", account.id))?;
     let current = change.current.chars().take(2048).collect();
     if !passwords::verify(current, Some(account.password_hash.clone())).await? {

@@ -202,6 +202,19 @@ async fn grant(
     })
 }
 
+/// A new password (field `new`) must meet the rules; 422 naming the field otherwise.
+fn new_password_ok(new: &str, email: &str) -> ApiResult<()> {
+    check_password(new, email).map_err(|refusal| {
+        let message = refusal.to_string();
+        refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            &message,
+            vec![field("new", &message)],
+        )
+    })
+}
+
 fn digest(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }

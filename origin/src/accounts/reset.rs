@@ -3,13 +3,13 @@
 //! email is queued in the outbox in the reset's own transaction (the jobs send it). Using the link sets the
 //! new password, ends every session of the account, and spends every open link of that account.
 
-use super::{digest, field, passwords, refused};
+use super::{digest, new_password_ok, passwords};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use meridian_domain::account::{check_password, email_key};
+use meridian_domain::account::email_key;
 use meridian_domain::normalise_email;
 use meridian_store::{accounts, resets};
 use serde::Deserialize;
@@ -72,15 +72,7 @@ pub(super) async fn confirm(
     let account = resets::claim(&mut tx, &digest(&confirm.token))
         .await?
         .ok_or_else(|| ApiError::BadRequest(SPENT.into()))?;
-    if let Err(refusal) = check_password(&confirm.new, &account.email) {
-        let fields = vec![field("new", &refusal.to_string())];
-        return Err(refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            &refusal.to_string(),
-            fields,
-        ));
-    }
+    new_password_ok(&confirm.new, &account.email)?;
     let hash = passwords::hash(confirm.new).await?;
     let ended = accounts::change_password(&mut tx, account.id, &hash).await?;
     resets::use_all(&mut tx, account.id).await?;

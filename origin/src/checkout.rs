@@ -6,7 +6,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
 use meridian_domain::promo::normalise_code;
@@ -111,13 +110,10 @@ async fn validate(
     if errors.is_empty() {
         return Ok(valid);
     }
-    let message = "Please check the highlighted fields.".to_owned();
-    Err(ApiError::Refused {
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        code: "invalid",
-        message,
-        fields: errors,
-    })
+    Err(ApiError::invalid(
+        "Please check the highlighted fields.",
+        errors,
+    ))
 }
 
 /// An empty code removes it; any other must exist and apply to this cart now.

@@ -132,6 +132,26 @@ impl ApiError {
         }
     }
 
+    /// 422 with every field to fix, as each form's refusal answers.
+    pub fn invalid(message: impl Into<String>, fields: Vec<FieldError>) -> Self {
+        Self::Refused {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "invalid",
+            message: message.into(),
+            fields,
+        }
+    }
+
+    /// Seconds a client should wait before trying again, if the refusal is a "not now".
+    fn retry_after(&self, status: StatusCode) -> Option<u64> {
+        match self {
+            Self::TooManyAttempts { retry_after } => Some(*retry_after),
+            // 503: the island and well-behaved clients retry these shortly with the same key.
+            _ if status == StatusCode::SERVICE_UNAVAILABLE => Some(1),
+            _ => None,
+        }
+    }
+
     fn parts(&self) -> (StatusCode, &'static str) {
         match self {
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
@@ -152,10 +172,7 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.parts();
-        let wait = match &self {
-            Self::TooManyAttempts { retry_after } => Some(*retry_after),
-            _ => None,
-        };
+        let wait = self.retry_after(status);
         let message = match &self {
             Self::Internal(err) => {
                 tracing::error!(error = ?err, "request failed");
@@ -181,12 +198,6 @@ impl IntoResponse for ApiError {
             )
                 .into_response(),
         };
-        // 503 + Retry-After: the island and well-behaved clients retry these with the same key.
-        if matches!(status, StatusCode::SERVICE_UNAVAILABLE) {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
-        }
         if let Some(seconds) = wait {
             response
                 .headers_mut()

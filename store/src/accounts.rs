@@ -16,6 +16,15 @@ pub struct StoredAccount {
     pub password_hash: String,
 }
 
+impl From<StoredAccount> for meridian_domain::account::AccountView {
+    fn from(account: StoredAccount) -> Self {
+        Self {
+            id: account.id,
+            email: account.email,
+        }
+    }
+}
+
 /// Why an account was not created.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {

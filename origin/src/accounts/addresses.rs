@@ -2,7 +2,7 @@
 //! as checkout validates one (the store's countries, every problem listed at once). An id that is not one
 //! of this account's addresses is a 404, whoever owns it.
 
-use super::{refused, SignedIn};
+use super::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -62,14 +62,7 @@ pub(super) async fn remove(
 fn checked(state: &AppState, address: &Address) -> ApiResult<Address> {
     address
         .validated(&state.selling.settings.ships_to())
-        .map_err(|fields| {
-            refused(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                "Please fix the address fields below.",
-                fields,
-            )
-        })
+        .map_err(|fields| ApiError::invalid("Please fix the address fields below.", fields))
 }
 
 fn no_such_address() -> ApiError {

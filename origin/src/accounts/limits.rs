@@ -6,6 +6,7 @@
 use crate::error::ApiError;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use meridian_domain::account::email_key;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -48,6 +49,12 @@ impl AttemptLimits {
                 retry_after: wait.as_secs() + 1,
             }
         })
+    }
+
+    /// Counts an attempt at `purpose` (sign-in, sign-up, reset) for an email as typed: one key per address
+    /// whatever its case or surrounding spaces.
+    pub(crate) fn for_email(&self, purpose: &str, email: &str) -> Result<(), ApiError> {
+        self.attempt(format!("{purpose} {}", email_key(email.trim())))
     }
 
     /// Forgets keys with a full allowance again, forever (bounded memory under many distinct keys).

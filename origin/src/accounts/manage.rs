@@ -1,14 +1,15 @@
 //! What a signed-in shopper does with the account: see it, change the password (ending every other
 //! session), sign out, delete it. Every handler takes `SignedIn`, so the session is checked live first.
 
-use super::{account, field, grant, new_password_ok, passwords, refused, SignedIn};
-use crate::error::ApiResult;
+use super::{account, grant, new_password_ok, passwords, SignedIn};
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use meridian_domain::account::{AccountView, PasswordChange, SessionGrant};
-use meridian_store::accounts;
+use meridian_domain::FieldError;
+use meridian_store::accounts::{self, StoredAccount};
 use serde::Deserialize;
 
 pub(super) async fn sign_out(
@@ -24,11 +25,7 @@ pub(super) async fn me(
     State(state): State<AppState>,
     who: SignedIn,
 ) -> ApiResult<Json<AccountView>> {
-    let account = account(&state, who.account).await?;
-    Ok(Json(AccountView {
-        id: account.id,
-        email: account.email,
-    }))
+    Ok(Json(account(&state, who.account).await?.into()))
 }
 
 /// Changes the password when the current one is right, ends every session of the account (other
@@ -41,27 +38,20 @@ pub(super) async fn change_password(
     let keys = state.session_keys()?;
     let account = account(&state, who.account).await?;
     new_password_ok(&change.new, &account.email)?;
-    state.attempts.attempt(format!("password {}", account.id))?;
-    let current = change.current.chars().take(2048).collect();
-    if !passwords::verify(current, Some(account.password_hash.clone())).await? {
-        let fields = vec![field("current", "That is not your current password.")];
-        return Err(refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "That is not your current password.",
-            fields,
-        ));
-    }
+    own_password(
+        &state,
+        &account,
+        change.current,
+        "current",
+        "That is not your current password.",
+    )
+    .await?;
     let hash = passwords::hash(change.new).await?;
     let mut tx = state.db.write().begin().await?;
     let ended = accounts::change_password(&mut tx, account.id, &hash).await?;
     tx.commit().await?;
     tracing::info!(account = %account.id, sessions_ended = ended, "password changed");
-    let view = AccountView {
-        id: account.id,
-        email: account.email,
-    };
-    Ok(Json(grant(&state, keys, view).await?))
+    Ok(Json(grant(&state, keys, account.into()).await?))
 }
 
 #[derive(Deserialize)]
@@ -82,18 +72,33 @@ pub(super) async fn delete_account(
     Json(confirm): Json<Confirm>,
 ) -> ApiResult<StatusCode> {
     let account = account(&state, who.account).await?;
-    state.attempts.attempt(format!("password {}", account.id))?;
-    let password = confirm.password.chars().take(2048).collect();
-    if !passwords::verify(password, Some(account.password_hash)).await? {
-        let fields = vec![field("password", "That is not your password.")];
-        return Err(refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "That is not your password.",
-            fields,
-        ));
-    }
+    own_password(
+        &state,
+        &account,
+        confirm.password,
+        "password",
+        "That is not your password.",
+    )
+    .await?;
     accounts::delete(state.db.write(), account.id).await?;
     tracing::info!(account = %account.id, "account deleted");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Counts a password check for the account (see `limits`) and refuses a wrong password with 422 on `field`.
+async fn own_password(
+    state: &AppState,
+    account: &StoredAccount,
+    given: String,
+    field: &str,
+    wrong: &str,
+) -> ApiResult<()> {
+    state.attempts.attempt(format!("password {}", account.id))?;
+    if passwords::verify(given, Some(account.password_hash.clone())).await? {
+        return Ok(());
+    }
+    Err(ApiError::invalid(
+        wrong,
+        vec![FieldError::new(field, wrong)],
+    ))
 }

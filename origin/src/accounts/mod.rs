@@ -73,24 +73,17 @@ async fn sign_up(
     let email = normalise_email(&form.email);
     let mut fields = Vec::new();
     if email.is_none() {
-        fields.push(field(
+        fields.push(FieldError::new(
             "email",
             "Enter an email address like name@example.com.",
         ));
     }
     if let Err(refusal) = check_password(&form.password, &form.email) {
-        fields.push(field("password", &refusal.to_string()));
+        fields.push(FieldError::new("password", refusal.to_string()));
     }
-    state
-        .attempts
-        .attempt(format!("sign-up {}", email_key(form.email.trim())))?;
+    state.attempts.for_email("sign-up", &form.email)?;
     let Some(email) = email.filter(|_| fields.is_empty()) else {
-        return Err(refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "Please fix the fields below.",
-            fields,
-        ));
+        return Err(ApiError::invalid("Please fix the fields below.", fields));
     };
     let hash = passwords::hash(form.password).await?;
     let id = match accounts::create(state.db.write(), &email, &email_key(&email), &hash).await {
@@ -112,25 +105,17 @@ async fn sign_in(
     Json(form): Json<Credentials>,
 ) -> ApiResult<Json<SessionGrant>> {
     let keys = state.session_keys()?;
-    state
-        .attempts
-        .attempt(format!("sign-in {}", email_key(form.email.trim())))?;
+    state.attempts.for_email("sign-in", &form.email)?;
     let account = match normalise_email(&form.email) {
         Some(email) => accounts::by_email(state.db.write(), &email_key(&email)).await?,
         None => None,
     };
     let stored = account.as_ref().map(|a| a.password_hash.clone());
-    // A password longer than any we accept is wrong without hashing a megabyte.
-    let password = form.password.chars().take(2048).collect();
-    let matches = passwords::verify(password, stored).await?;
+    let matches = passwords::verify(form.password, stored).await?;
     let Some(account) = account.filter(|_| matches) else {
         return Err(signed_out(WRONG_CREDENTIALS));
     };
-    let view = AccountView {
-        id: account.id,
-        email: account.email,
-    };
-    Ok(Json(grant(&state, keys, view).await?))
+    Ok(Json(grant(&state, keys, account.into()).await?))
 }
 
 #[derive(Deserialize)]
@@ -158,10 +143,7 @@ async fn refresh(
         token_expires: token_expires.min(session.expires),
         refresh: body.refresh,
         session_expires: session.expires,
-        account: AccountView {
-            id: account.id,
-            email: account.email,
-        },
+        account: account.into(),
     }))
 }
 
@@ -206,12 +188,7 @@ async fn grant(
 fn new_password_ok(new: &str, email: &str) -> ApiResult<()> {
     check_password(new, email).map_err(|refusal| {
         let message = refusal.to_string();
-        refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            &message,
-            vec![field("new", &message)],
-        )
+        ApiError::invalid(&message, vec![FieldError::new("new", message.clone())])
     })
 }
 
@@ -219,28 +196,7 @@ fn digest(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }
 
-fn field(name: &str, message: &str) -> FieldError {
-    FieldError {
-        field: name.into(),
-        message: message.into(),
-    }
-}
-
-fn refused(
-    status: StatusCode,
-    code: &'static str,
-    message: &str,
-    fields: Vec<FieldError>,
-) -> ApiError {
-    ApiError::Refused {
-        status,
-        code,
-        message: message.into(),
-        fields,
-    }
-}
-
 /// 401 for a shopper who is not (or no longer) signed in.
 pub(crate) fn signed_out(message: &str) -> ApiError {
-    refused(StatusCode::UNAUTHORIZED, "signed_out", message, Vec::new())
+    ApiError::refused(StatusCode::UNAUTHORIZED, "signed_out", message)
 }

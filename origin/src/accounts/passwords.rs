@@ -36,9 +36,17 @@ pub(crate) async fn hash(password: String) -> anyhow::Result<String> {
     Ok(tokio::task::spawn_blocking(move || hash_now(&password)).await?)
 }
 
+/// Characters of a presented password that are checked. Stored passwords are at most
+/// `MAX_PASSWORD_BYTES` (1 KiB), so a longer one cannot match once cut here, and nobody makes us hash a
+/// megabyte.
+const MAX_CHECKED_CHARS: usize = 2048;
+
 /// Whether `password` matches `stored`; with `None` (no such account) the decoy is checked and the answer
 /// is always false, in about the same time.
-pub(crate) async fn verify(password: String, stored: Option<String>) -> anyhow::Result<bool> {
+pub(crate) async fn verify(mut password: String, stored: Option<String>) -> anyhow::Result<bool> {
+    if let Some((cut, _)) = password.char_indices().nth(MAX_CHECKED_CHARS) {
+        password.truncate(cut);
+    }
     Ok(tokio::task::spawn_blocking(move || match stored {
         Some(stored) => verify_now(&password, &stored),
         None => {

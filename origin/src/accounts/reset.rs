@@ -32,9 +32,7 @@ pub(super) async fn ask(
     State(state): State<AppState>,
     Json(ask): Json<Ask>,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
-    state
-        .attempts
-        .attempt(format!("reset {}", email_key(ask.email.trim())))?;
+    state.attempts.for_email("reset", &ask.email)?;
     let answer = (StatusCode::ACCEPTED, Json(json!({ "message": SENT })));
     let Some(email) = normalise_email(&ask.email) else {
         return Ok(answer);

@@ -1,6 +1,7 @@
 //! Shopper accounts: what a sign-up or sign-in carries, the rules a new password must meet, the key an
 //! email is found by, and the session a sign-in grants. Pure rules; hashing and storage live in the origin.
 
+use crate::{Money, OrderStatus};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -19,6 +20,10 @@ pub const MAX_PASSWORD_BYTES: usize = 1024;
 pub struct Credentials {
     pub email: String,
     pub password: String,
+    /// The guest cart of the device signing in (the edge's cart cookie), merged into the account's cart
+    /// or claimed by the account. Absent for clients that send none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart: Option<Uuid>,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -26,6 +31,7 @@ impl std::fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("email", &self.email)
             .field("password", &"<redacted>")
+            .field("cart", &self.cart)
             .finish()
     }
 }
@@ -48,6 +54,10 @@ impl std::fmt::Debug for PasswordChange {
 pub struct AccountView {
     pub id: Uuid,
     pub email: String,
+    /// Whether the shopper opened a verification link sent to `email` (which also shows them the guest
+    /// orders placed with it). Absent in answers from before verification existed: false.
+    #[serde(default)]
+    pub email_verified: bool,
 }
 
 /// What a sign-in grants: a short-lived signed token (PASETO v4.public) the edge verifies on its own, and
@@ -61,15 +71,39 @@ pub struct SessionGrant {
     /// Unix seconds after which `refresh` is refused: the session's end.
     pub session_expires: i64,
     pub account: AccountView,
+    /// The account's cart after sign-in merged or claimed the device's guest cart: the edge points its
+    /// cart cookie at it. `None` when the account has no cart.
+    #[serde(default)]
+    pub cart: Option<Uuid>,
 }
 
 impl std::fmt::Debug for SessionGrant {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SessionGrant")
             .field("account", &self.account)
+            .field("cart", &self.cart)
             .finish_non_exhaustive()
     }
 }
+
+/// One order in the signed-in shopper's history (`GET ACCOUNT_ORDERS`, newest first); the whole order is
+/// `GET ACCOUNT_ORDER`, the same `OrderView` its token link shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    /// "M-100042".
+    pub number: String,
+    /// The order's link token (`/orders/{token}`).
+    pub token: String,
+    pub status: OrderStatus,
+    /// RFC 3339, UTC.
+    pub placed_at: String,
+    pub total: Money,
+    /// Items in the order: the sum of its lines' quantities.
+    pub item_count: u32,
+}
+
+/// How many orders one page of the history holds at most.
+pub const ORDER_HISTORY_PAGE: i64 = 50;
 
 /// The claims inside a session token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,6 +185,7 @@ mod tests {
         let c = Credentials {
             email: "a@b.example".into(),
             password: "hunter2hunter2".into(),
+            cart: None,
         };
         assert!(!format!("{c:?}").contains("hunter2"));
         let change = PasswordChange {
@@ -158,5 +193,24 @@ mod tests {
             new: "swordfish-swordfish".into(),
         };
         assert!(!format!("{change:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn older_clients_send_no_cart_and_read_grants_without_one() {
+        let c: Credentials =
+            serde_json::from_str(r#"{"email":"a@b.example","password":"x"}"#).unwrap();
+        assert_eq!(c.cart, None);
+        let cart = Uuid::from_u128(0x5f0c_7d2e);
+        let c: Credentials = serde_json::from_value(
+            serde_json::json!({"email": "a@b.example", "password": "x", "cart": cart}),
+        )
+        .unwrap();
+        assert_eq!(c.cart, Some(cart));
+        let grant: SessionGrant = serde_json::from_value(serde_json::json!({
+            "token": "t", "token_expires": 1, "refresh": "r", "session_expires": 2,
+            "account": {"id": cart, "email": "a@b.example"}
+        }))
+        .unwrap();
+        assert_eq!((grant.cart, grant.account.email_verified), (None, false));
     }
 }

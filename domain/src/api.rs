@@ -23,6 +23,8 @@ pub const CART_COOKIE: &str = "__Host-meridian_cart";
 pub const CART_COOKIE_LOCAL: &str = "meridian_cart";
 /// Form field of the no-JavaScript add-to-cart form carrying its idempotency key.
 pub const IDEMPOTENCY_FIELD: &str = "idempotency_key";
+/// The hidden field carrying a signed-in form's CSRF token (derived from the session by the edge).
+pub const CSRF_FIELD: &str = "csrf";
 /// What the page renders in that field; the edge replaces it with a fresh key in every response it serves,
 /// so a cached, shared page never hands two shoppers (or two views) the same key.
 pub const IDEMPOTENCY_PLACEHOLDER: &str = "__meridian_idempotency_key__";
@@ -72,6 +74,17 @@ pub mod origin {
     pub const PASSWORD_RESET: &str = "/api/account/password-reset";
     /// `POST {"token": …, "new": …}`: sets the new password with a reset link's token.
     pub const PASSWORD_RESET_CONFIRM: &str = "/api/account/password-reset/confirm";
+    /// The signed-in account's orders: `GET` lists `account::OrderSummary`s, newest first, at most
+    /// `account::ORDER_HISTORY_PAGE`; `?before={number}` gives the page after that order. Its own orders,
+    /// and the guest orders placed with its email once that email is verified.
+    pub const ACCOUNT_ORDERS: &str = "/api/account/orders";
+    /// `GET` one order of the history by number: the `OrderView` its token link shows (404 for an order
+    /// the account may not see, as for no order).
+    pub const ACCOUNT_ORDER: &str = "/api/account/orders/{number}";
+    /// `POST` (signed in): emails a single-use verification link for the account's address (202).
+    pub const EMAIL_VERIFICATION: &str = "/api/account/email-verification";
+    /// `POST {"token": …}`: marks the address verified with a verification link's token (204).
+    pub const EMAIL_VERIFICATION_CONFIRM: &str = "/api/account/email-verification/confirm";
     /// `POST` signs in (a `Credentials` body; answers a `SessionGrant`).
     pub const SESSIONS: &str = "/api/sessions";
     /// `POST {"refresh": …}`: the next token of a live session.

@@ -90,7 +90,8 @@ async fn read(
         .ok_or_else(not_found)
 }
 
-fn not_found() -> ApiError {
+/// The one answer for an order the caller may not see, as for one that does not exist.
+pub(crate) fn not_found() -> ApiError {
     ApiError::NotFound("There is no such order.".into())
 }
 

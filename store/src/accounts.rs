@@ -14,6 +14,7 @@ pub struct StoredAccount {
     pub id: Uuid,
     pub email: String,
     pub password_hash: String,
+    pub email_verified: bool,
 }
 
 impl From<StoredAccount> for meridian_domain::account::AccountView {
@@ -21,6 +22,7 @@ impl From<StoredAccount> for meridian_domain::account::AccountView {
         Self {
             id: account.id,
             email: account.email,
+            email_verified: account.email_verified,
         }
     }
 }
@@ -34,9 +36,10 @@ pub enum CreateError {
     Store(#[from] StoreError),
 }
 
-/// Creates an account; `email_key` is `meridian_domain::account::email_key` of `email`.
+/// Creates an account in the caller's transaction (sign-up queues the verification email in the same
+/// one); `email_key` is `meridian_domain::account::email_key` of `email`.
 pub async fn create(
-    pool: &PgPool,
+    tx: &mut Tx<'_>,
     email: &str,
     email_key: &str,
     password_hash: &str,
@@ -50,7 +53,7 @@ pub async fn create(
         email_key,
         password_hash,
     )
-    .execute(pool)
+    .execute(&mut **tx)
     .await
     .map_err(StoreError::from)?;
     if done.rows_affected() == 0 {
@@ -62,7 +65,8 @@ pub async fn create(
 pub async fn by_email(pool: &PgPool, email_key: &str) -> Result<Option<StoredAccount>, StoreError> {
     let row = sqlx::query_as!(
         StoredAccount,
-        "SELECT id, email, password_hash FROM accounts WHERE email_key = $1",
+        r#"SELECT id, email, password_hash, email_verified_at IS NOT NULL AS "email_verified!"
+           FROM accounts WHERE email_key = $1"#,
         email_key
     )
     .fetch_optional(pool)
@@ -73,7 +77,8 @@ pub async fn by_email(pool: &PgPool, email_key: &str) -> Result<Option<StoredAcc
 pub async fn by_id(pool: &PgPool, id: Uuid) -> Result<Option<StoredAccount>, StoreError> {
     let row = sqlx::query_as!(
         StoredAccount,
-        "SELECT id, email, password_hash FROM accounts WHERE id = $1",
+        r#"SELECT id, email, password_hash, email_verified_at IS NOT NULL AS "email_verified!"
+           FROM accounts WHERE id = $1"#,
         id
     )
     .fetch_optional(pool)
@@ -89,7 +94,7 @@ pub async fn start_session(
     lifetime: Duration,
 ) -> Result<(Uuid, i64), StoreError> {
     let id = Uuid::new_v4();
-    let seconds = f64::from(u32::try_from(lifetime.as_secs()).unwrap_or(u32::MAX));
+    let seconds = crate::seconds(lifetime);
     let expires = sqlx::query_scalar!(
         r#"INSERT INTO account_sessions (id, account_id, refresh_hash, expires_at)
            VALUES ($1, $2, $3, now() + make_interval(secs => $4))
@@ -152,8 +157,9 @@ pub async fn revoke_session(pool: &PgPool, id: Uuid) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Deletes the account: its email and password hash go, its sessions with it (cascade). Orders are kept
-/// (they carry the buyer's details as the order needed them, not a link to the account).
+/// Deletes the account: its email and password hash go, its sessions, addresses, wishlist and links with
+/// it (cascade). Orders and carts are kept but no longer name it (`ON DELETE SET NULL`): an order carries
+/// the buyer's details as the order needed them, which the shop must keep.
 pub async fn delete(pool: &PgPool, account: Uuid) -> Result<bool, StoreError> {
     let done = sqlx::query!("DELETE FROM accounts WHERE id = $1", account)
         .execute(pool)

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod payments;
 pub mod promos;
 pub mod resets;
+pub mod verifications;
 pub mod wishlists;
 
 pub use db::{Db, PoolSettings, MIGRATOR};
@@ -26,3 +27,9 @@ pub use error::StoreError;
 
 /// A transaction on the primary.
 pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Postgres>;
+
+/// A lifetime as the seconds `make_interval(secs => …)` takes; capped at `u32::MAX` seconds (136 years),
+/// so no lifetime can overflow the interval.
+pub(crate) fn seconds(lifetime: std::time::Duration) -> f64 {
+    f64::from(u32::try_from(lifetime.as_secs()).unwrap_or(u32::MAX))
+}

@@ -17,7 +17,7 @@ pub async fn create(
     lifetime: Duration,
     payload: serde_json::Value,
 ) -> Result<(), StoreError> {
-    let seconds = f64::from(u32::try_from(lifetime.as_secs()).unwrap_or(u32::MAX));
+    let seconds = crate::seconds(lifetime);
     sqlx::query!(
         "INSERT INTO password_resets (token_hash, account_id, expires_at)
          VALUES ($1, $2, now() + make_interval(secs => $3))",
@@ -37,9 +37,10 @@ pub async fn claim(
 ) -> Result<Option<accounts::StoredAccount>, StoreError> {
     let row = sqlx::query_as!(
         accounts::StoredAccount,
-        "SELECT a.id, a.email, a.password_hash FROM password_resets r JOIN accounts a ON a.id = r.account_id
-         WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now()
-         FOR UPDATE OF r",
+        r#"SELECT a.id, a.email, a.password_hash, a.email_verified_at IS NOT NULL AS "email_verified!"
+           FROM password_resets r JOIN accounts a ON a.id = r.account_id
+           WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now()
+           FOR UPDATE OF r"#,
         token_hash
     )
     .fetch_optional(&mut **tx)

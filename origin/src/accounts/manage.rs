@@ -1,7 +1,8 @@
 //! What a signed-in shopper does with the account: see it, change the password (ending every other
 //! session), sign out, delete it. Every handler takes `SignedIn`, so the session is checked live first.
 
-use super::{account, grant, new_password_ok, passwords, SignedIn};
+use super::grants::{grant, open_cart};
+use super::{account, new_password_ok, passwords, SignedIn};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::extract::State;
@@ -51,7 +52,8 @@ pub(super) async fn change_password(
     let ended = accounts::change_password(&mut tx, account.id, &hash).await?;
     tx.commit().await?;
     tracing::info!(account = %account.id, sessions_ended = ended, "password changed");
-    Ok(Json(grant(&state, keys, account.into()).await?))
+    let cart = open_cart(&state, account.id).await?;
+    Ok(Json(grant(&state, keys, account.into(), cart).await?))
 }
 
 #[derive(Deserialize)]

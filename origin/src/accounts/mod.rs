@@ -1,14 +1,20 @@
-//! Shopper accounts over the storefront API (called by the edge only, like every `/api` route): sign up,
-//! sign in and refresh here; what a signed-in shopper does with the account in `manage`. Sign-in answers an
-//! unknown email and a wrong password with the same 401 and in about the same time (see `passwords`).
+//! Shopper accounts over the storefront API (called by the edge only, like every `/api` route): sign up
+//! and sign in here (sessions granted and refreshed in `grants`); what a signed-in shopper does with the
+//! account in `manage`, `addresses`, `wishlist`, `history` and `verify`. Sign-in answers an unknown email
+//! and a wrong password with the same 401 and in about the same time (see `passwords`). Both take the
+//! device's guest cart into the account, in the transaction that signs up or after the password matched.
 
 mod addresses;
+mod grants;
+mod history;
 pub mod limits;
+mod links;
 mod manage;
 mod passwords;
 mod reset;
 mod session;
 pub mod tokens;
+mod verify;
 mod wishlist;
 
 pub(crate) use session::SignedIn;
@@ -19,19 +25,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use meridian_domain::account::{
-    check_password, email_key, AccountView, Credentials, SessionClaims, SessionGrant,
-};
+use grants::grant;
+use meridian_domain::account::{check_password, email_key, AccountView, Credentials, SessionGrant};
 use meridian_domain::api::origin as paths;
 use meridian_domain::{normalise_email, FieldError};
 use meridian_store::accounts::{self, CreateError};
-use serde::Deserialize;
-use sha2::{Digest, Sha256};
-use std::time::Duration;
+use meridian_store::carts;
 use uuid::Uuid;
 
-/// How long a session lasts without signing in again.
-const SESSION_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 const WRONG_CREDENTIALS: &str = "The email or password is not right.";
 
 pub(crate) fn router() -> Router<AppState> {
@@ -55,10 +56,14 @@ pub(crate) fn router() -> Router<AppState> {
             paths::WISHLIST_ITEM,
             axum::routing::delete(wishlist::remove),
         )
+        .route(paths::ACCOUNT_ORDERS, get(history::list))
+        .route(paths::ACCOUNT_ORDER, get(history::detail))
+        .route(paths::EMAIL_VERIFICATION, post(verify::ask))
+        .route(paths::EMAIL_VERIFICATION_CONFIRM, post(verify::confirm))
         .route(paths::PASSWORD_RESET, post(reset::ask))
         .route(paths::PASSWORD_RESET_CONFIRM, post(reset::confirm))
         .route(paths::SESSIONS, post(sign_in))
-        .route(paths::SESSION_REFRESH, post(refresh))
+        .route(paths::SESSION_REFRESH, post(grants::refresh))
         .route(
             paths::SESSION_CURRENT,
             axum::routing::delete(manage::sign_out),
@@ -86,7 +91,9 @@ async fn sign_up(
         return Err(ApiError::invalid("Please fix the fields below.", fields));
     };
     let hash = passwords::hash(form.password).await?;
-    let id = match accounts::create(state.db.write(), &email, &email_key(&email), &hash).await {
+    // The account, its verification email and its cart together: no account without the email.
+    let mut tx = state.db.write().begin().await?;
+    let id = match accounts::create(&mut tx, &email, &email_key(&email), &hash).await {
         Ok(id) => id,
         Err(CreateError::EmailTaken) => {
             return Err(ApiError::Conflict(
@@ -95,8 +102,16 @@ async fn sign_up(
         }
         Err(CreateError::Store(e)) => return Err(e.into()),
     };
+    verify::queue(&mut tx, &state, id, &email).await?;
+    let cart = carts::adopt(&mut tx, id, form.cart).await?;
+    tx.commit().await?;
     tracing::info!(account = %id, "account created");
-    let grant = grant(&state, keys, AccountView { id, email }).await?;
+    let view = AccountView {
+        id,
+        email,
+        email_verified: false,
+    };
+    let grant = grant(&state, keys, view, cart).await?;
     Ok((StatusCode::CREATED, Json(grant)))
 }
 
@@ -115,36 +130,10 @@ async fn sign_in(
     let Some(account) = account.filter(|_| matches) else {
         return Err(signed_out(WRONG_CREDENTIALS));
     };
-    Ok(Json(grant(&state, keys, account.into()).await?))
-}
-
-#[derive(Deserialize)]
-struct Refresh {
-    refresh: String,
-}
-
-/// A new token for a live session, from its refresh secret.
-async fn refresh(
-    State(state): State<AppState>,
-    Json(body): Json<Refresh>,
-) -> ApiResult<Json<SessionGrant>> {
-    let keys = state.session_keys()?;
-    let session = accounts::by_refresh(state.db.write(), &digest(&body.refresh))
-        .await?
-        .ok_or_else(|| signed_out(SESSION_ENDED))?;
-    let account = account(&state, session.account).await?;
-    let claims = SessionClaims {
-        account: account.id,
-        session: session.id,
-    };
-    let (token, token_expires) = keys.sign(&claims, tokens::TOKEN_LIFETIME)?;
-    Ok(Json(SessionGrant {
-        token,
-        token_expires: token_expires.min(session.expires),
-        refresh: body.refresh,
-        session_expires: session.expires,
-        account: account.into(),
-    }))
+    let mut tx = state.db.write().begin().await?;
+    let cart = carts::adopt(&mut tx, account.id, form.cart).await?;
+    tx.commit().await?;
+    Ok(Json(grant(&state, keys, account.into(), cart).await?))
 }
 
 const SESSION_ENDED: &str = "Your session has ended: please sign in again.";
@@ -156,44 +145,12 @@ async fn account(state: &AppState, id: Uuid) -> ApiResult<accounts::StoredAccoun
         .ok_or_else(|| signed_out(SESSION_ENDED))
 }
 
-/// Starts a session for `account` and signs its first token.
-async fn grant(
-    state: &AppState,
-    keys: &tokens::SessionKeys,
-    account: AccountView,
-) -> ApiResult<SessionGrant> {
-    let refresh = format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
-    let (session, session_expires) = accounts::start_session(
-        state.db.write(),
-        account.id,
-        &digest(&refresh),
-        SESSION_LIFETIME,
-    )
-    .await?;
-    let claims = SessionClaims {
-        account: account.id,
-        session,
-    };
-    let (token, token_expires) = keys.sign(&claims, tokens::TOKEN_LIFETIME)?;
-    Ok(SessionGrant {
-        token,
-        token_expires,
-        refresh,
-        session_expires,
-        account,
-    })
-}
-
 /// A new password (field `new`) must meet the rules; 422 naming the field otherwise.
 fn new_password_ok(new: &str, email: &str) -> ApiResult<()> {
     check_password(new, email).map_err(|refusal| {
         let message = refusal.to_string();
         ApiError::invalid(&message, vec![FieldError::new("new", message.clone())])
     })
-}
-
-fn digest(secret: &str) -> Vec<u8> {
-    Sha256::digest(secret.as_bytes()).to_vec()
 }
 
 /// 401 for a shopper who is not (or no longer) signed in.

@@ -3,7 +3,8 @@
 //! email is queued in the outbox in the reset's own transaction (the jobs send it). Using the link sets the
 //! new password, ends every session of the account, and spends every open link of that account.
 
-use super::{digest, new_password_ok, passwords};
+use super::links::{digest, EmailLink};
+use super::{new_password_ok, passwords};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::extract::State;
@@ -15,10 +16,11 @@ use meridian_store::{accounts, resets};
 use serde::Deserialize;
 use serde_json::json;
 use std::time::Duration;
-use uuid::Uuid;
 
 /// How long a reset link works.
 const LINK_LIFETIME: Duration = Duration::from_secs(60 * 60);
+/// The shop page the link opens (the edge's `routes::account::RESET`, with `?token=`).
+const PAGE: &str = "/account/reset";
 const SENT: &str =
     "If an account uses that address, we have sent it a link to choose a new password.";
 const SPENT: &str = "This reset link is no longer valid: ask for a new one.";
@@ -40,11 +42,9 @@ pub(super) async fn ask(
     let Some(account) = accounts::by_email(state.db.write(), &email_key(&email)).await? else {
         return Ok(answer);
     };
-    let secret = format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
-    let link = format!("{}/account/reset?token={secret}", state.selling.store_url);
-    let email = json!({ "account": account.id, "to": account.email, "link": link, "expires_in_minutes": 60 });
+    let link = EmailLink::new(&state, PAGE, (account.id, &account.email), LINK_LIFETIME);
     let mut tx = state.db.write().begin().await?;
-    resets::create(&mut tx, account.id, &digest(&secret), LINK_LIFETIME, email).await?;
+    resets::create(&mut tx, account.id, &link.hash, LINK_LIFETIME, link.email).await?;
     tx.commit().await?;
     tracing::info!(account = %account.id, "password reset requested");
     Ok(answer)

@@ -58,7 +58,7 @@ async fn list(
     };
     let before = match q.before.as_deref() {
         None => None,
-        Some(n) => Some(order_id(n).ok_or_else(|| {
+        Some(n) => Some(orders::id_of(n).ok_or_else(|| {
             ApiError::BadRequest("`before` must be an order number like M-100042.".into())
         })?),
     };
@@ -86,11 +86,6 @@ async fn list(
     }))
 }
 
-/// "M-100042" → 100042.
-fn order_id(number: &str) -> Option<i64> {
-    number.strip_prefix("M-")?.parse().ok()
-}
-
 async fn detail(
     _: CanRead,
     State(state): State<AppState>,
@@ -101,7 +96,7 @@ async fn detail(
 }
 
 async fn load(conn: &mut sqlx::PgConnection, number: &str) -> ApiResult<OrderView> {
-    if order_id(number).is_none() {
+    if orders::id_of(number).is_none() {
         return Err(not_found());
     }
     orders::load(conn, OrderKey::Number(number))

@@ -2,9 +2,11 @@
 //! the other; the rules themselves are `meridian_domain::check_add`, fed with what the rows say.
 
 mod lines;
+mod owner;
 mod read;
 
 pub use lines::{add_line, set_line};
+pub use owner::{adopt, open_cart};
 pub use read::load;
 
 use crate::{StoreError, Tx};

@@ -1,11 +1,14 @@
 //! Orders in the database: placing one (stock, promo and outbox in one transaction), reading it as the
-//! buyer or the admin sees it, and moving it through the domain's state machine with every change recorded.
+//! buyer, the signed-in shopper or the admin sees it, and moving it through the domain's state machine
+//! with every change recorded.
 
+mod history;
 mod lifecycle;
 mod payment;
 mod place;
 mod read;
 
+pub use history::{history, id_of, of_account};
 pub use lifecycle::{expire, expire_due, fulfil, lock, transition, ChangeError, Locked};
 pub use payment::{pay, record_payment_error, record_refund, set_payment_session, Paid};
 pub use place::{place, NewOrder, PlaceError};

@@ -1,7 +1,8 @@
 //! Placing an order, all or nothing in the caller's transaction: earlier unpaid orders of the same cart are
 //! cancelled (their stock and promo use given back), stock is reserved with a conditional decrement that
 //! can never go below zero, the promo use is reserved, and the order, its frozen lines and amounts, its
-//! first event and an outbox row are written.
+//! first event and an outbox row are written. An order from a cart that belongs to an account belongs to
+//! that account.
 
 use super::lifecycle::cancel_for_cart;
 use crate::idempotency;
@@ -62,14 +63,16 @@ pub async fn place(tx: &mut Tx<'_>, order: NewOrder<'_>) -> Result<PlacedOrder, 
     cancel_for_cart(tx, order.cart).await?;
     let token = super::new_token();
     let address = serde_json::to_value(address).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    // The order, its first event and its outbox row in one statement: one round trip, not three.
+    // The order, its first event and its outbox row in one statement: one round trip, not three. The order
+    // belongs to the cart's account, if the cart has one (the caller holds the cart's lock).
     let row = sqlx::query!(
         r#"WITH o AS (
                INSERT INTO orders (token, cart_id, status, email, address, shipping_method, shipping_name,
                                    currency, subtotal_minor, discount_minor, shipping_minor, tax_minor,
-                                   total_minor, tax_included, tax_label, promo_code, expires_at)
+                                   total_minor, tax_included, tax_label, promo_code, expires_at, account_id)
                VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                       now() + make_interval(secs => $16))
+                       now() + make_interval(secs => $16),
+                       (SELECT account_id FROM carts WHERE id = $2))
                RETURNING id, number, token, email),
            event AS (
                INSERT INTO order_events (order_id, from_status, to_status, cause)

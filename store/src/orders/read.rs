@@ -107,7 +107,7 @@ async fn events(conn: &mut PgConnection, order_id: i64) -> Result<Vec<OrderEvent
     .collect()
 }
 
-fn status(s: &str) -> Result<OrderStatus, StoreError> {
+pub(super) fn status(s: &str) -> Result<OrderStatus, StoreError> {
     OrderStatus::parse(s).ok_or_else(|| StoreError::Corrupt(format!("order status {s}")))
 }
 

@@ -11,14 +11,14 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
 
-const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
 fn app(pool: PgPool) -> axum::Router {
     let keys = SessionKeys::from_seed_hex(&SessionKeys::new_seed_hex()).unwrap();
     router(state(pool).with_sessions(keys))
 }
 
-async fn with_session(
+pub(crate) async fn with_session(
     app: &axum::Router,
     method: &str,
     uri: &str,
@@ -36,7 +36,7 @@ async fn with_session(
     send(app, req).await
 }
 
-async fn sign_up(app: &axum::Router, email: &str) -> Value {
+pub(crate) async fn sign_up(app: &axum::Router, email: &str) -> Value {
     let (status, grant) = call(
         app,
         "POST",

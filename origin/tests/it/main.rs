@@ -2,6 +2,8 @@
 //! gets a fresh, migrated database from `#[sqlx::test]` (needs `DATABASE_URL`; `cargo xtask test` sets it).
 //! Checkout tests also run the payment stand-in (`meridian-psp`) and the origin on loopback ports.
 
+mod account_carts;
+mod account_orders;
 mod accounts;
 mod admin;
 mod archive;

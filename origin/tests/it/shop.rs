@@ -4,6 +4,7 @@
 
 use crate::common::{call, call_with, product};
 use axum::http::StatusCode;
+use meridian_origin::accounts::tokens::SessionKeys;
 use meridian_origin::payments::stripe::Stripe;
 use meridian_origin::{router, AppState, Selling};
 use meridian_psp::{Psp, PspConfig};
@@ -62,7 +63,8 @@ pub(crate) async fn open_with(pool: PgPool, psp: impl FnOnce(PspConfig) -> PspCo
             store_url: "https://shop.example".into(),
             pay_within: Duration::from_secs(30 * 60),
         })
-        .with_payments(Arc::new(stripe));
+        .with_payments(Arc::new(stripe))
+        .with_sessions(SessionKeys::from_seed_hex(&SessionKeys::new_seed_hex()).unwrap());
     let app = router(state);
     let served = app.clone();
     tokio::spawn(async move { axum::serve(origin, served).await.unwrap() });

@@ -80,6 +80,9 @@ fn Header(categories: Vec<Category>) -> impl IntoView {
                     .map(|c| view! { <a href=routes::category(&c.slug)>{c.name}</a> })
                     .collect_view()}
             </nav>
+            // The same link for everyone (the account page sends a signed-out shopper to sign in), so
+            // a cached page never says who viewed it.
+            <a class="account-link" href=routes::account::ACCOUNT>"Account"</a>
             <a class="cart-link" href=routes::CART>
                 "Cart"<span class="cart-count">{CART_COUNT_PLACEHOLDER}</span>
             </a>

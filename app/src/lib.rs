@@ -24,7 +24,10 @@ pub use layout::Document;
 #[cfg(feature = "ssr")]
 pub use layout::{loader_html, render, CART_COUNT_PLACEHOLDER};
 #[cfg(feature = "ssr")]
-pub use pages::{DetailsForm, Page, Review, ShippingForm};
+pub use pages::{
+    AccountHome, AddressBook, DetailsForm, Page, ResetPage, Review, ShippingForm, SignInForm,
+    SignUpForm, WishlistPage,
+};
 
 /// Browser entry: wakes up the islands on the page. Everything else stays static HTML.
 #[cfg(feature = "hydrate")]

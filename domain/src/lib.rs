@@ -16,6 +16,7 @@ pub mod pricing;
 pub mod promo;
 pub mod publish;
 pub mod routes;
+pub mod saved;
 pub mod settings;
 
 pub use address::{normalise_email, Address, FieldError};

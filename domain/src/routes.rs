@@ -32,6 +32,9 @@ pub const API_PRODUCTS: &str = "/api/catalog/products";
 /// Where product-sync publishes the catalog snapshot.
 pub const PUBLISH: &str = "/_meridian/publish";
 
+pub mod account;
+pub use account::AccountRoute;
+
 /// Longest slug the matcher accepts; anything longer is a 404 without a lookup.
 pub const MAX_SLUG_LEN: usize = 200;
 
@@ -84,6 +87,8 @@ pub enum Route {
     ApiProducts,
     ApiProduct(String),
     Publish,
+    /// A page or form of the shopper's account (see `account`).
+    Account(AccountRoute),
     /// A known page or API path written with a trailing slash: answer 301 to this canonical path.
     Canonical(String),
     /// Nothing under `/api/` matched: a JSON 404.
@@ -113,6 +118,7 @@ impl Route {
             Self::ApiProducts => API_PRODUCTS,
             Self::ApiProduct(_) => "/api/catalog/products/{slug}",
             Self::Publish => PUBLISH,
+            Self::Account(route) => route.pattern(),
             Self::Canonical(_) => "(trailing slash)",
             Self::ApiNotFound => "/api/(unknown)",
             Self::NotFound => "(unknown)",
@@ -169,6 +175,10 @@ pub fn match_route(method: &str, path: &str) -> Route {
         (_, "POST", ["checkout", "pay"]) => Route::CheckoutPay,
         (_, "POST", ["api", "cart", "lines"]) => Route::ApiCartLines,
         (_, "POST", ["_meridian", "publish"]) => Route::Publish,
+        (_, "GET" | "HEAD" | "POST", rest) => match account::match_account(read, rest) {
+            Some(route) => Route::Account(route),
+            None => not_found(path),
+        },
         _ => not_found(path),
     }
 }

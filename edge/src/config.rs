@@ -36,6 +36,8 @@ pub(crate) struct Config {
     pub(crate) page_ttl: u32,
     /// Where buyers may be sent to pay (see `policy::settings::Settings::payment_origin`).
     pub(crate) payment_origin: Option<String>,
+    /// The origin's session-signing public key; `None` turns account pages off (503).
+    pub(crate) session_key: Option<[u8; 32]>,
 }
 
 impl Config {
@@ -54,6 +56,7 @@ impl Config {
             publish_token: secret("PUBLISH_TOKEN"),
             page_ttl: text("PAGE_TTL_SECONDS"),
             payment_origin: text("PAYMENT_ORIGIN"),
+            session_public_key: text("SESSION_PUBLIC_KEY"),
         });
         if !settings.problems.is_empty() && !REPORTED.replace(true) {
             for problem in &settings.problems {
@@ -65,6 +68,7 @@ impl Config {
             publish_token: settings.publish_token,
             page_ttl: settings.page_ttl,
             payment_origin: settings.payment_origin,
+            session_key: settings.session_key,
         }
     }
 

@@ -37,6 +37,9 @@ pub(crate) struct Edge {
     /// The body of the response when the page cache built it (hit or fresh render), so `personalise`
     /// fills placeholders without reading it back out of the response.
     pub(crate) page_body: RefCell<Option<Rc<str>>>,
+    /// `Set-Cookie` lines decided along the way (a session started, refreshed or ended), sent with
+    /// whatever response this request ends in.
+    pub(crate) cookies_out: RefCell<Vec<String>>,
 }
 
 impl Edge {
@@ -58,12 +61,18 @@ impl Edge {
             seen_count: Cell::new(None),
             cache_hit: Cell::new(false),
             page_body: RefCell::new(None),
+            cookies_out: RefCell::new(Vec::new()),
         }
     }
 
     /// Records the cart's item count as the origin just reported it (0 when the shopper has no cart).
     pub(crate) fn saw_cart(&self, item_count: u32) {
         self.seen_count.set(Some(item_count));
+    }
+
+    /// Sends `line` as a `Set-Cookie` header with this request's response.
+    pub(crate) fn set_cookie(&self, line: String) {
+        self.cookies_out.borrow_mut().push(line);
     }
 
     /// The request's URL.
@@ -142,6 +151,9 @@ impl Edge {
     /// The response for a failed request, logged with what may be logged (never the path: it can hold a
     /// cart id).
     pub(crate) fn failure(&self, err: &EdgeError) -> Result<Response> {
+        if matches!(err, EdgeError::SignedOut) && !self.route.is_api() {
+            return http::redirect(303, meridian_domain::routes::account::SIGN_IN);
+        }
         worker::console_error!(
             "request {} {} {} failed (client id {}): {err}",
             self.request_id,

@@ -15,6 +15,9 @@ pub(crate) enum EdgeError {
         reason: String,
         message: &'static str,
     },
+    /// The origin says the shopper's session has ended (revoked after the token was signed): the
+    /// cookies are already dropped; the answer is "sign in".
+    SignedOut,
 }
 
 pub(crate) type EdgeResult<T = Response> = Result<T, EdgeError>;
@@ -37,6 +40,7 @@ impl std::fmt::Display for EdgeError {
             Self::Internal(err) => write!(f, "internal: {err}"),
             Self::BadGateway(what) => write!(f, "bad gateway: {what}"),
             Self::Unavailable { reason, .. } => write!(f, "unavailable: {reason}"),
+            Self::SignedOut => f.write_str("the session has ended"),
         }
     }
 }
@@ -56,6 +60,7 @@ impl EdgeError {
                 "The store could not complete this request; please try again.",
             ),
             Self::Unavailable { message, .. } => (503, "unavailable", message),
+            Self::SignedOut => (401, "signed_out", "Please sign in again."),
         }
     }
 }
@@ -66,3 +71,7 @@ pub(crate) const NOT_STOCKED: &str =
 
 /// Shopper text when the edge cannot reach the origin by configuration.
 pub(crate) const CART_OFF: &str = "The cart is unavailable right now. Please try again later.";
+
+/// Shopper text when accounts are not configured at this edge (no session public key).
+pub(crate) const ACCOUNTS_OFF: &str =
+    "Accounts are unavailable right now. You can still shop and check out as a guest.";

@@ -56,9 +56,14 @@ async fn forward_line(edge: &Edge, line: &AddLine, key: &str) -> EdgeResult<Adde
             return Ok(Added::unchanged(reply));
         }
     }
-    let created = edge
-        .call_origin(post("create cart", paths::CARTS, &body, key))
-        .await?;
+    // A signed-in shopper's new cart is the account's (its orders then show in the history).
+    let session = edge.session_if_any().await?;
+    let create = post("create cart", paths::CARTS, &body, key);
+    let create = match &session {
+        Some(session) => create.signed(&session.token),
+        None => create,
+    };
+    let created = edge.call_origin(create).await?;
     if created.status != 201 {
         return Ok(Added::unchanged(created));
     }

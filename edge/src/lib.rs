@@ -1,6 +1,7 @@
 //! Meridian's Cloudflare Worker: server-renders the storefront from the KV catalog snapshot, caches pages
 //! in the Cache API under versioned keys, and is the gateway that forwards every write to the origin.
 
+mod account;
 mod api;
 mod catalog;
 mod checkout;
@@ -16,6 +17,8 @@ mod pages;
 mod personal;
 mod policy;
 mod publish;
+mod session;
+mod throttle;
 
 use context::Edge;
 use error::EdgeResult;
@@ -25,12 +28,22 @@ use worker::{event, web_sys, Context, Env, Response, Result};
 #[event(fetch)]
 async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> Result<Response> {
     let mut edge = Edge::new(req, env, ctx);
-    let response = match route(&mut edge).await {
+    let response = match limited(&mut edge).await {
         Ok(response) => response,
         Err(err) => edge.failure(&err)?,
     };
     let response = edge.personalise(response).await?;
     http::finish(response, &edge.request_id, edge.cache_hit.get())
+}
+
+/// The route's answer, unless the client is over the route's edge rate limit (see `throttle`).
+async fn limited(edge: &mut Edge) -> EdgeResult {
+    if let Some(limit) = throttle::client_limit(&edge.route) {
+        if let Some(refused) = edge.throttle_client(limit).await? {
+            return Ok(refused);
+        }
+    }
+    route(edge).await
 }
 
 /// One arm per route of `meridian_domain::routes`; the matching itself lives there.
@@ -56,6 +69,7 @@ async fn route(edge: &mut Edge) -> EdgeResult {
         Route::ApiProducts => api::products(edge).await,
         Route::ApiProduct(slug) => api::product(edge, &slug).await,
         Route::Publish => publish::publish(edge).await,
+        Route::Account(page) => account::route(edge, page).await,
         Route::Canonical(path) => {
             // The same request at its one canonical address (the query is kept; the cache key ignores
             // what it does not use).

@@ -8,6 +8,7 @@ use crate::policy::settings::OriginLink;
 use futures_util::future::Either;
 use meridian_domain::api::{
     EDGE_ORIGIN_TIMEOUT_SECS, IDEMPOTENCY_HEADER, ORIGIN_AUTH_HEADER, REQUEST_ID_HEADER,
+    SESSION_HEADER,
 };
 use std::time::Duration;
 use wasm_bindgen::JsValue;
@@ -26,6 +27,8 @@ pub(crate) struct Call<'a> {
     pub(crate) path: &'a str,
     pub(crate) body: Option<&'a str>,
     pub(crate) idempotency_key: Option<&'a str>,
+    /// The shopper's session token, for account calls (`SESSION_HEADER`).
+    pub(crate) session: Option<&'a str>,
 }
 
 impl<'a> Call<'a> {
@@ -37,6 +40,36 @@ impl<'a> Call<'a> {
             path,
             body: None,
             idempotency_key: None,
+            session: None,
+        }
+    }
+
+    /// A `DELETE` without a body.
+    pub(crate) fn delete(what: &'static str, path: &'a str) -> Self {
+        Self {
+            method: Method::Delete,
+            ..Self::read(what, path)
+        }
+    }
+
+    /// A JSON write that needs no key: signing in or out, refreshing a session (repeating them is
+    /// harmless or refused by the origin on its own terms).
+    pub(crate) fn send(what: &'static str, method: Method, path: &'a str, body: &'a str) -> Self {
+        Self {
+            what,
+            method,
+            path,
+            body: Some(body),
+            idempotency_key: None,
+            session: None,
+        }
+    }
+
+    /// The same call made for the signed-in shopper holding `token`.
+    pub(crate) fn signed(self, token: &'a str) -> Self {
+        Self {
+            session: Some(token),
+            ..self
         }
     }
 
@@ -54,6 +87,7 @@ impl<'a> Call<'a> {
             path,
             body: Some(body),
             idempotency_key: Some(key),
+            session: None,
         }
     }
 }
@@ -139,6 +173,9 @@ impl Edge {
         headers.set("accept", "application/json")?;
         if let Some(key) = call.idempotency_key {
             headers.set(IDEMPOTENCY_HEADER, key)?;
+        }
+        if let Some(token) = call.session {
+            headers.set(SESSION_HEADER, token)?;
         }
         let mut init = RequestInit::new();
         if let Some(body) = call.body {

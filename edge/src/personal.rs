@@ -1,6 +1,6 @@
 //! The last step before a response leaves: the shopper's own parts of an HTML page (cart count, one fresh
-//! key per form) filled in after the page cache, and the count cookie updated when this request saw the
-//! cart. The rules are in `policy::personal`.
+//! key per form) filled in after the page cache, the count cookie updated when this request saw the
+//! cart, and any session cookie this request started, renewed or ended. The rules are in `policy::personal`.
 
 use crate::context::Edge;
 use crate::http::mutable_headers;
@@ -25,14 +25,21 @@ impl Edge {
         } else {
             response
         };
+        let mut lines = self.cookies_out.take();
         match seen {
             Some(n) if Some(n).filter(|n| *n > 0) != sent => {
-                let headers = mutable_headers(&response)?;
-                headers.append("set-cookie", &count_cookie(n, !self.is_local_http()?))?;
-                Ok(response.with_headers(headers))
+                lines.push(count_cookie(n, !self.is_local_http()?));
             }
-            _ => Ok(response),
+            _ => {}
         }
+        if lines.is_empty() {
+            return Ok(response);
+        }
+        let headers = mutable_headers(&response)?;
+        for line in &lines {
+            headers.append("set-cookie", line)?;
+        }
+        Ok(response.with_headers(headers))
     }
 }
 

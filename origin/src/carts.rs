@@ -1,6 +1,7 @@
 //! Carts over HTTP: create (with its first line), add a line, change or remove a line, read with totals computed on the server.
 //! Writes are idempotent under their `Idempotency-Key`; the SQL and the rules live in the store/domain.
 
+use crate::accounts::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
 use crate::idempotency::{claim, claim_cart, replay, respond, IdempotencyKey};
@@ -29,9 +30,12 @@ pub(crate) fn router() -> Router<AppState> {
 
 /// `POST /api/carts`, optionally with a first line (`{"sku", "quantity"}`): the cart is only created if
 /// the line is accepted, and a retry with the same key gets the same cart back, never a second one.
+/// Creates a cart, holding the first line if one is sent; a signed-in shopper's cart is the account's
+/// from the start, so an order placed from it shows in the account's history.
 async fn create_cart(
     State(state): State<AppState>,
     key: IdempotencyKey,
+    owner: Option<SignedIn>,
     body: Bytes,
 ) -> ApiResult<Response> {
     let line: Option<AddLine> = optional_json(&body)?;
@@ -39,7 +43,7 @@ async fn create_cart(
     if let Some(first) = claim(&mut tx, &key, &fingerprint(line.as_ref())).await? {
         return Ok(replay(first, StatusCode::CREATED));
     }
-    let id = carts::create(&mut tx).await?;
+    let id = carts::create(&mut tx, owner.map(|o| o.account)).await?;
     let cart = match &line {
         Some(line) => carts::add_line(&mut tx, id, line).await?,
         None => loaded(&mut tx, id).await?,

@@ -10,12 +10,7 @@ use uuid::Uuid;
 /// How many addresses one account may keep.
 pub const MAX_PER_ACCOUNT: i64 = 20;
 
-/// A saved address and its id.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct SavedAddress {
-    pub id: Uuid,
-    pub address: Address,
-}
+pub use meridian_domain::saved::SavedAddress;
 
 /// The account's addresses, oldest first.
 pub async fn list(pool: &PgPool, account: Uuid) -> Result<Vec<SavedAddress>, StoreError> {

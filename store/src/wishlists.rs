@@ -5,16 +5,7 @@ use crate::StoreError;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-/// A saved product as the wishlist page shows it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct WishlistItem {
-    pub slug: String,
-    pub title: String,
-    /// False once the product is archived: it stays on the list, marked, until removed.
-    pub sold: bool,
-    /// Some live variant has stock.
-    pub in_stock: bool,
-}
+pub use meridian_domain::saved::WishlistItem;
 
 /// The account's wishlist, most recently saved first.
 pub async fn list(pool: &PgPool, account: Uuid) -> Result<Vec<WishlistItem>, StoreError> {

@@ -51,8 +51,8 @@ pub(crate) fn random_token() -> Result<String> {
     random_hex::<24>()
 }
 
-/// `N` random bytes as hex (a 32-byte one is an Ed25519 seed: `SESSION_SIGNING_KEY`).
-pub(crate) fn random_hex<const N: usize>() -> Result<String> {
+/// `N` random bytes as hex.
+fn random_hex<const N: usize>() -> Result<String> {
     let mut bytes = [0u8; N];
     File::open("/dev/urandom")?.read_exact(&mut bytes)?;
     Ok(hex::encode(bytes))

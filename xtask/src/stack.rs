@@ -2,7 +2,7 @@
 //! worker; then the first product sync. Used by `cargo xtask dev` (fixed ports) and the end-to-end tests (free ports).
 //! Each process runs in its own process group so stopping the stack also stops what it spawned (workerd).
 
-use crate::net::{free_port, http_get, port_free, random_hex, random_token};
+use crate::net::{free_port, http_get, port_free, random_token};
 use crate::paths::{cargo, host_tests, node_bin, root, target_dir};
 use crate::services::Services;
 use crate::{run, step};
@@ -38,6 +38,9 @@ pub(crate) struct Stack {
     /// The credential the edge presents to the origin (random per stack); the origin refuses calls
     /// without it.
     origin_secret: String,
+    /// The origin's session-signing seed (random per stack): the browser tests sign tokens with it to
+    /// check what the edge does with an expired one.
+    session_signing_key: String,
     database_url: String,
 }
 
@@ -90,6 +93,7 @@ impl Stack {
             (mode != Mode::Dev).then(|| (services.admin_database_url.clone(), db_name.clone()));
         let token = random_token()?;
         let origin_secret = random_token()?;
+        let (signing_key, public_key) = session_keys(&bin("origin"))?;
         let mut stack = Self {
             children: Vec::new(),
             scratch_db,
@@ -99,6 +103,7 @@ impl Stack {
             logs,
             publish_token: token.clone(),
             origin_secret: origin_secret.clone(),
+            session_signing_key: signing_key.clone(),
             database_url: database_url.clone(),
         };
 
@@ -121,7 +126,7 @@ impl Stack {
             .env("STRIPE_API_BASE", stack.psp_url())
             .env("STRIPE_SECRET_KEY", &stripe_key)
             .env("STRIPE_WEBHOOK_SECRET", &webhook_secret)
-            .env("SESSION_SIGNING_KEY", random_hex::<32>()?);
+            .env("SESSION_SIGNING_KEY", &stack.session_signing_key);
         stack.spawn("origin", origin)?;
         let mut psp = Command::new(bin("psp"));
         psp.env("PSP_LISTEN", format!("127.0.0.1:{psp_port}"))
@@ -158,6 +163,8 @@ impl Stack {
         wrangler.args([
             "--var",
             &format!("ORIGIN_URL:http://127.0.0.1:{origin_port}"),
+            "--var",
+            &format!("SESSION_PUBLIC_KEY:{public_key}"),
         ]);
         // Secrets go in a file only we can read, not on a command line anyone's `ps` shows.
         let secrets = stack.logs.join("secrets.env");
@@ -214,6 +221,7 @@ impl Stack {
             .env("ORIGIN_LOG", self.logs.join("origin.log"))
             .env("PUBLISH_TOKEN", &self.publish_token)
             .env("ORIGIN_SECRET", &self.origin_secret)
+            .env("SESSION_SIGNING_KEY", &self.session_signing_key)
             .env("DATABASE_URL", &self.database_url)
             .env("PSP_URL", self.psp_url());
         node
@@ -344,4 +352,22 @@ fn install_interrupt_handler() {
         }
         std::process::exit(130);
     });
+}
+
+/// A fresh session key pair for this stack, from `origin session-key` (the origin owns the key format):
+/// the signing seed for the origin and the public key for the edge.
+fn session_keys(origin: &std::path::Path) -> Result<(String, String)> {
+    let out = Command::new(origin)
+        .arg("session-key")
+        .output()
+        .context("running origin session-key")?;
+    anyhow::ensure!(out.status.success(), "origin session-key failed");
+    let text = String::from_utf8(out.stdout).context("origin session-key printed non-UTF-8")?;
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix('='))
+            .map(str::to_owned)
+            .with_context(|| format!("origin session-key printed no {name}"))
+    };
+    Ok((value("SESSION_SIGNING_KEY")?, value("SESSION_PUBLIC_KEY")?))
 }

@@ -1,12 +1,14 @@
 //! The storefront's pages. Each is a server component fed with data the edge already loaded, so
 //! rendering never waits on I/O and the same input always gives the same HTML (which is what we cache).
 
+mod account;
 mod cart;
 mod catalog;
 mod checkout;
 mod order;
 mod summary;
 
+pub use account::{AccountHome, AddressBook, ResetPage, SignInForm, SignUpForm, WishlistPage};
 pub use checkout::{DetailsForm, Review, ShippingForm};
 use leptos::prelude::*;
 use meridian_domain::{
@@ -32,6 +34,16 @@ pub enum Page {
     CheckoutReview(Box<Review>),
     /// The buyer's order: confirmation and status.
     Order(Box<OrderView>),
+    SignIn(Box<SignInForm>),
+    SignUp(Box<SignUpForm>),
+    Account(Box<AccountHome>),
+    Addresses(Box<AddressBook>),
+    Wishlist(Box<WishlistPage>),
+    Reset(Box<ResetPage>),
+    /// The page an email verification link opens (its token).
+    Verify(String),
+    /// The shopper's orders, newest first.
+    Orders(Vec<meridian_domain::account::OrderSummary>),
     /// An error page: a title and a sentence for the shopper.
     Problem {
         title: String,
@@ -50,6 +62,14 @@ impl Page {
             Self::CheckoutShipping(_) => "Checkout: shipping".to_owned(),
             Self::CheckoutReview(_) => "Checkout: review and pay".to_owned(),
             Self::Order(order) => format!("Order {}", order.number),
+            Self::SignIn(_) => "Sign in".to_owned(),
+            Self::SignUp(_) => "Create an account".to_owned(),
+            Self::Account(_) => "Your account".to_owned(),
+            Self::Addresses(_) => "Addresses".to_owned(),
+            Self::Wishlist(_) => "Wishlist".to_owned(),
+            Self::Reset(_) => "Reset your password".to_owned(),
+            Self::Verify(_) => "Confirm your email".to_owned(),
+            Self::Orders(_) => "Your orders".to_owned(),
             Self::Problem { title, .. } => title.clone(),
         }
     }
@@ -93,6 +113,14 @@ impl Page {
                 view! { <checkout::ReviewView review=*review/> }.to_html()
             }
             Self::Order(order) => view! { <order::OrderPage order=*order/> }.to_html(),
+            Self::SignIn(form) => view! { <account::SignIn form=*form/> }.to_html(),
+            Self::SignUp(form) => view! { <account::SignUp form=*form/> }.to_html(),
+            Self::Account(home) => view! { <account::Home home=*home/> }.to_html(),
+            Self::Addresses(book) => view! { <account::Addresses book=*book/> }.to_html(),
+            Self::Wishlist(page) => view! { <account::Saved page=*page/> }.to_html(),
+            Self::Reset(page) => view! { <account::ResetView page=*page/> }.to_html(),
+            Self::Verify(token) => view! { <account::VerifyView token/> }.to_html(),
+            Self::Orders(orders) => view! { <account::History orders/> }.to_html(),
             Self::Problem { title, message } => view! {
                 <section class="problem">
                     <h1>{title}</h1>

@@ -18,8 +18,31 @@ pub(crate) async fn details(edge: &Edge) -> EdgeResult {
     if let Some(path) = earlier_step(&checkout.missing, Step::Details) {
         return see(path);
     }
-    let form = DetailsForm::prefilled(&checkout);
+    let mut form = DetailsForm::prefilled(&checkout);
+    if checkout.address.is_none() {
+        prefill_from_account(edge, &mut form).await?;
+    }
     checkout_page(edge, Page::CheckoutDetails(Box::new(form)), 200)
+}
+
+/// A signed-in shopper's first checkout step starts from the account: its email and first saved address.
+async fn prefill_from_account(edge: &Edge, form: &mut DetailsForm) -> EdgeResult<()> {
+    let Some(session) = edge.session_if_any().await? else {
+        return Ok(());
+    };
+    if let Some(saved) = crate::account::saved_addresses(edge, &session)
+        .await?
+        .into_iter()
+        .next()
+    {
+        form.address = saved.address;
+    }
+    if form.email.is_empty() {
+        if let Some(account) = crate::account::account_view(edge, &session).await? {
+            form.email = account.email;
+        }
+    }
+    Ok(())
 }
 
 /// `POST /checkout`: email and address → the shipping step.

@@ -1,4 +1,5 @@
-//! The cart cookie: which name applies to a request, reading it back, and the `Set-Cookie` line.
+//! The cart and session cookies: which names apply to a request, reading them back, and the `Set-Cookie`
+//! lines.
 
 use meridian_domain::api::{CART_COOKIE, CART_COOKIE_LOCAL};
 
@@ -15,6 +16,16 @@ pub(crate) fn cart_cookie_name(scheme: &str, host: &str) -> &'static str {
     }
 }
 
+/// The session cookies' names (the signed token, and the refresh secret that gets the next one): `__Host-`
+/// like the cart's, except on local plain http.
+pub(crate) fn session_cookie_names(local_http: bool) -> (&'static str, &'static str) {
+    if local_http {
+        ("meridian_session", "meridian_refresh")
+    } else {
+        ("__Host-meridian_session", "__Host-meridian_refresh")
+    }
+}
+
 pub(crate) use meridian_domain::api::is_loopback_host as is_loopback;
 
 /// The value of cookie `name` in a `Cookie` header. The first one wins: with a `__Host-` name no other
@@ -26,14 +37,20 @@ pub(crate) fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
     })
 }
 
-/// The `Set-Cookie` value for cart `id` under `name`: `Secure` whenever the name is the `__Host-` one.
+/// The `Set-Cookie` value for cart `id` under `name`.
 pub(crate) fn set_cart_cookie(name: &str, id: &str) -> String {
+    set_cookie(name, id, CART_COOKIE_MAX_AGE)
+}
+
+/// A `Set-Cookie` line for our cookies: whole site, script-proof, not sent on cross-site posts, and
+/// `Secure` whenever the name is a `__Host-` one (which browsers require). `max_age` 0 deletes it.
+pub(crate) fn set_cookie(name: &str, value: &str, max_age: u32) -> String {
     let secure = if name.starts_with("__Host-") {
         "; Secure"
     } else {
         ""
     };
-    format!("{name}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={CART_COOKIE_MAX_AGE}{secure}")
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
 #[cfg(test)]
@@ -82,5 +99,12 @@ mod tests {
             "__Host-meridian_cart=id1; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000; Secure"
         );
         assert!(!set_cart_cookie("meridian_cart", "id1").contains("Secure"));
+        let (token, refresh) = session_cookie_names(false);
+        assert_eq!(
+            set_cookie(token, "", 0),
+            "__Host-meridian_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure"
+        );
+        assert!(refresh.starts_with("__Host-"));
+        assert!(!set_cookie(session_cookie_names(true).0, "t", 9).contains("Secure"));
     }
 }

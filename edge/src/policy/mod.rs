@@ -11,4 +11,5 @@ pub(crate) mod payment;
 pub(crate) mod personal;
 pub(crate) mod publish;
 pub(crate) mod request;
+pub(crate) mod session;
 pub(crate) mod settings;

@@ -15,6 +15,7 @@ pub(crate) struct RawSettings {
     pub(crate) publish_token: Option<String>,
     pub(crate) page_ttl: Option<String>,
     pub(crate) payment_origin: Option<String>,
+    pub(crate) session_public_key: Option<String>,
 }
 
 /// Where the origin is and the credential it requires from us.
@@ -35,6 +36,8 @@ pub(crate) struct Settings {
     /// `scheme://host[:port]` of the payment provider's hosted pages: the only place the edge sends a
     /// buyer to pay (see `policy::payment`). `None`: only a local provider works (under `wrangler dev`).
     pub(crate) payment_origin: Option<String>,
+    /// The origin's session-signing public key (32 bytes); `None`: nobody can sign in at this edge.
+    pub(crate) session_key: Option<[u8; 32]>,
     /// Misconfiguration to log as errors.
     pub(crate) problems: Vec<String>,
 }
@@ -72,11 +75,19 @@ impl Settings {
                 None
             }
         };
+        let session_key = match session_key(raw.session_public_key.as_deref()) {
+            Ok(key) => Some(key),
+            Err(problem) => {
+                problems.push(problem);
+                None
+            }
+        };
         Self {
             origin,
             publish_token,
             page_ttl,
             payment_origin,
+            session_key,
             problems,
         }
     }
@@ -98,6 +109,24 @@ fn payment_origin(value: Option<&str>) -> Result<String, String> {
         return Err(refused());
     }
     Ok(value)
+}
+
+/// `SESSION_PUBLIC_KEY`: the 64 hex characters `origin session-key` prints.
+fn session_key(value: Option<&str>) -> Result<[u8; 32], String> {
+    let value = value.map(str::trim).filter(|v| !v.is_empty()).ok_or(
+        "SESSION_PUBLIC_KEY is not set: account pages answer 503 (nobody can sign in here)",
+    )?;
+    let refused = || {
+        "SESSION_PUBLIC_KEY must be 64 hex characters (`origin session-key` prints it): account pages answer 503".to_owned()
+    };
+    if value.len() != 64 || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(refused());
+    }
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&value[2 * i..2 * i + 2], 16).map_err(|_| refused())?;
+    }
+    Ok(key)
 }
 
 fn origin_link(url: Option<&str>, secret: Option<&str>) -> Result<OriginLink, String> {

@@ -5,7 +5,7 @@
 use super::signed_out;
 use crate::error::ApiError;
 use crate::state::AppState;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use meridian_domain::api::SESSION_HEADER;
 use meridian_store::accounts;
@@ -37,5 +37,26 @@ impl FromRequestParts<AppState> for SignedIn {
             account: claims.account,
             session: claims.session,
         })
+    }
+}
+
+/// A request that may come from a signed-in shopper (starting a cart): without a session, or with one that
+/// is not valid (expired, signed out), it is a guest's request, not a refusal.
+impl OptionalFromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, ApiError> {
+        if !parts.headers.contains_key(SESSION_HEADER) {
+            return Ok(None);
+        }
+        match <Self as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(who) => Ok(Some(who)),
+            // Refusals (signed out, accounts off) make it a guest's; a database failure stays one.
+            Err(ApiError::Refused { .. }) => Ok(None),
+            Err(other) => Err(other),
+        }
     }
 }

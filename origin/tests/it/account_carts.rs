@@ -139,3 +139,49 @@ async fn a_cart_waiting_for_its_orders_payment_is_not_merged_into(pool: sqlx::Pg
     assert_eq!(grant["cart"], guest.as_str(), "claimed, not merged");
     assert_eq!(lines(&shop, &paying).await, [("TEE-S".to_owned(), 1)]);
 }
+
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn a_cart_started_while_signed_in_is_the_accounts(pool: sqlx::PgPool) {
+    let shop = open(pool).await;
+    let grant = sign_up(&shop.app, "cart.starter@example.com").await;
+    let token = grant["token"].as_str().unwrap();
+    let (status, cart) = crate::accounts::with_session(
+        &shop.app,
+        "POST",
+        "/api/carts",
+        token,
+        Some(json!({"sku": "TEE-S", "quantity": 1})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{cart}");
+    // Another device signing in without a cart is handed this one.
+    let other = sign_in(&shop, "cart.starter@example.com", None).await;
+    assert_eq!(other["cart"], cart["id"]);
+    // A token that no longer names a live session starts a guest cart, not a refusal.
+    let (status, _) = call(&shop.app, "DELETE", "/api/sessions/current", None).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "signing out needs the session"
+    );
+    let (status, _) =
+        crate::accounts::with_session(&shop.app, "DELETE", "/api/sessions/current", token, None)
+            .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, guest) = crate::accounts::with_session(
+        &shop.app,
+        "POST",
+        "/api/carts",
+        token,
+        Some(json!({"sku": "TEE-S", "quantity": 1})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{guest}");
+    let owner: Option<uuid::Uuid> =
+        sqlx::query_scalar("SELECT account_id FROM carts WHERE id = $1::uuid")
+            .bind(guest["id"].as_str().unwrap())
+            .fetch_one(&shop.pool)
+            .await
+            .unwrap();
+    assert_eq!(owner, None);
+}

@@ -30,12 +30,16 @@ impl From<sqlx::Error> for CartError {
     }
 }
 
-/// Creates an empty cart and returns its id.
-pub async fn create(tx: &mut Tx<'_>) -> Result<Uuid, StoreError> {
+/// Creates an empty cart, the account's when a signed-in shopper starts it, and returns its id.
+pub async fn create(tx: &mut Tx<'_>, account: Option<Uuid>) -> Result<Uuid, StoreError> {
     let id = Uuid::new_v4();
-    sqlx::query!("INSERT INTO carts (id) VALUES ($1)", id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO carts (id, account_id) VALUES ($1, $2)",
+        id,
+        account
+    )
+    .execute(&mut **tx)
+    .await?;
     Ok(id)
 }
 

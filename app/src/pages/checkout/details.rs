@@ -66,11 +66,6 @@ pub(crate) fn Details(form: DetailsForm) -> impl IntoView {
         address: a,
         errors,
     } = form;
-    let regions = countries
-        .iter()
-        .find(|c| c.code == a.country)
-        .map(|c| c.regions.clone())
-        .unwrap_or_default();
     // Messages for no field of this form (the whole step was refused) go in the summary instead.
     let (placed, unplaced): (Vec<&FieldError>, Vec<&FieldError>) = errors
         .iter()
@@ -87,10 +82,6 @@ pub(crate) fn Details(form: DetailsForm) -> impl IntoView {
             </div>
         }
     });
-    let field =
-        |name: &'static str, label: &'static str, value: String, autocomplete: &'static str| {
-            view! { <TextField name label value autocomplete message=message_for(&errors, name)/> }
-        };
     view! {
         <h1>"Checkout"</h1>
         <Steps current=0/>
@@ -102,14 +93,7 @@ pub(crate) fn Details(form: DetailsForm) -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Shipping address"</legend>
-                {field("name", "Full name", a.name, "name")}
-                {field("line1", "Address", a.line1, "address-line1")}
-                {field("line2", "Apartment, suite (optional)", a.line2, "address-line2")}
-                {field("city", "City", a.city, "address-level2")}
-                <Region regions=regions value=a.region message=message_for(&errors, "region")/>
-                {field("postcode", "Postcode / ZIP", a.postcode, "postal-code")}
-                <Country countries=countries value=a.country message=message_for(&errors, "country")/>
-                {field("phone", "Phone (optional)", a.phone, "tel")}
+                <AddressFields countries address=a errors=errors.clone()/>
             </fieldset>
             <KeyField/>
             <button type="submit">"Continue to shipping"</button>
@@ -117,8 +101,38 @@ pub(crate) fn Details(form: DetailsForm) -> impl IntoView {
     }
 }
 
+/// The address inputs with the origin's message under each: checkout's step 1 and the account's address
+/// book.
 #[component]
-fn TextField(
+pub(crate) fn AddressFields(
+    countries: Vec<CountryOption>,
+    address: Address,
+    errors: Vec<FieldError>,
+) -> impl IntoView {
+    let a = address;
+    let regions = countries
+        .iter()
+        .find(|c| c.code == a.country)
+        .map(|c| c.regions.clone())
+        .unwrap_or_default();
+    let field =
+        |name: &'static str, label: &'static str, value: String, autocomplete: &'static str| {
+            view! { <TextField name label value autocomplete message=message_for(&errors, name)/> }
+        };
+    view! {
+        {field("name", "Full name", a.name, "name")}
+        {field("line1", "Address", a.line1, "address-line1")}
+        {field("line2", "Apartment, suite (optional)", a.line2, "address-line2")}
+        {field("city", "City", a.city, "address-level2")}
+        <Region regions=regions value=a.region message=message_for(&errors, "region")/>
+        {field("postcode", "Postcode / ZIP", a.postcode, "postal-code")}
+        <Country countries=countries value=a.country message=message_for(&errors, "country")/>
+        {field("phone", "Phone (optional)", a.phone, "tel")}
+    }
+}
+
+#[component]
+pub(crate) fn TextField(
     name: &'static str,
     label: &'static str,
     value: String,

@@ -6,8 +6,8 @@ mod details;
 mod review;
 mod shipping;
 
-pub(crate) use details::Details;
 pub use details::DetailsForm;
+pub(crate) use details::{AddressFields, Details, TextField};
 pub use review::Review;
 pub(crate) use review::ReviewView;
 pub(crate) use shipping::Shipping;
@@ -44,12 +44,12 @@ fn Steps(current: usize) -> impl IntoView {
 
 /// The hidden idempotency key of a form: the edge fills in a fresh key per form in every response.
 #[component]
-fn KeyField() -> impl IntoView {
+pub(crate) fn KeyField() -> impl IntoView {
     view! { <input type="hidden" name=IDEMPOTENCY_FIELD value=IDEMPOTENCY_PLACEHOLDER/> }
 }
 
 /// The message for `field`, if the origin refused it.
-fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
+pub(crate) fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
     errors
         .iter()
         .find(|e| e.field == field)

@@ -11,6 +11,31 @@ fn raw(url: &str, secret: Option<&str>) -> RawSettings {
         publish_token: Some(SECRET.to_owned()),
         page_ttl: None,
         payment_origin: Some("https://checkout.stripe.com".to_owned()),
+        session_public_key: Some(KEY_HEX.to_owned()),
+    }
+}
+
+const KEY_HEX: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+
+#[test]
+fn the_session_key_is_read_from_hex_or_accounts_are_off() {
+    let ok = Settings::validate(raw("https://o.example", Some(SECRET)));
+    assert_eq!(
+        ok.session_key.map(|k| k[..2].to_vec()),
+        Some(vec![0xd7, 0x5a])
+    );
+    assert!(ok.problems.is_empty(), "{:?}", ok.problems);
+    for bad in [None, Some(""), Some("d75a98"), Some(&"zz".repeat(32)[..])] {
+        let s = Settings::validate(RawSettings {
+            session_public_key: bad.map(str::to_owned),
+            ..raw("https://o.example", Some(SECRET))
+        });
+        assert_eq!(s.session_key, None, "{bad:?}");
+        assert!(
+            s.problems.iter().any(|p| p.contains("SESSION_PUBLIC_KEY")),
+            "{bad:?}: {:?}",
+            s.problems
+        );
     }
 }
 

@@ -133,6 +133,11 @@ pub mod origin {
 
     /// Where the payment provider posts its signed events (authenticated by signature, not by the edge).
     pub const STRIPE_WEBHOOK: &str = "/webhooks/stripe";
+
+    /// `POST` an `alerts::StockAlertRequest` ("notify me" on a sold-out variant): 202
+    /// `alerts::StockAlertAccepted`, the same for a new or a repeated request; 409 `in_stock` when the
+    /// variant can be bought now, 404 for no such variant on sale, 422 for a missing or bad email.
+    pub const STOCK_ALERTS: &str = "/api/stock-alerts";
 }
 
 /// Keys of the catalog snapshot in KV. Every document key carries the snapshot version, so publishing a new

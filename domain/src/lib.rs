@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod address;
+pub mod alerts;
 pub mod api;
 pub mod cart;
 pub mod cart_rules;

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod payments;
 pub mod promos;
 pub mod resets;
+pub mod stock_alerts;
 pub mod verifications;
 pub mod wishlists;
 

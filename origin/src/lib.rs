@@ -18,6 +18,7 @@ mod idempotency;
 mod orders;
 pub mod payments;
 mod state;
+mod stock_alerts;
 
 pub use admin::openapi_document;
 pub use state::{AppState, Selling};
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .merge(checkout::router())
         .merge(orders::router())
         .merge(accounts::router())
+        .merge(stock_alerts::router())
         // Unknown paths answer only after the credential check: no probing for routes without it.
         .fallback(|| async { error::ApiError::NotFound("There is no such route.".into()) })
         .layer(axum::middleware::from_fn_with_state(

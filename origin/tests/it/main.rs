@@ -18,3 +18,4 @@ mod orders;
 mod oversell;
 mod payments;
 mod shop;
+mod stock_alerts;

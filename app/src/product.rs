@@ -25,10 +25,49 @@ pub(crate) fn ProductView(product: meridian_domain::ProductDetail) -> impl IntoV
                 <p class="crumbs"><a href=routes::category(&product.category.slug)>{product.category.name}</a></p>
                 <h1>{product.title}</h1>
                 <p class="vendor">{product.vendor}</p>
-                <AddToCart label=option_label(&product.options) picker=picker variants=product.variants/>
+                <AddToCart label=option_label(&product.options) picker=picker variants=product.variants.clone()/>
+                <Keep slug=product.slug.clone() variants=product.variants/>
                 <div class="description">{description}</div>
             </div>
         </article>
+    }
+}
+
+/// "Save to wishlist" and, for sold-out variants, "notify me": plain forms on the shared page. The
+/// wishlist form's CSRF token is a placeholder the edge fills per viewer (empty when signed out, and the
+/// form then leads to sign-in).
+#[cfg(feature = "ssr")]
+#[component]
+fn Keep(slug: String, variants: Vec<Variant>) -> impl IntoView {
+    use meridian_domain::api::{CSRF_FIELD, CSRF_PLACEHOLDER};
+    use meridian_domain::routes::account as paths;
+    let sold_out: Vec<Variant> = variants.into_iter().filter(|v| v.available <= 0).collect();
+    let notify = (!sold_out.is_empty()).then(|| {
+        let choice = if sold_out.len() == 1 {
+            leptos::either::Either::Left(view! { <input type="hidden" name="sku" value=sold_out[0].sku.clone()/> })
+        } else {
+            let options = sold_out
+                .iter()
+                .map(|v| view! { <option value=v.sku.clone()>{v.title.clone()}</option> })
+                .collect_view();
+            leptos::either::Either::Right(view! { <label>"Which one " <select name="sku">{options}</select></label> })
+        };
+        view! {
+            <form class="notify-me" method="post" action=paths::STOCK_ALERTS>
+                <p>"Sold out? We can email you once when it is back."</p>
+                {choice}
+                <label>"Email (not needed when signed in) " <input type="email" name="email" autocomplete="email"/></label>
+                <button type="submit">"Notify me"</button>
+            </form>
+        }
+    });
+    view! {
+        <form class="save-wish" method="post" action=paths::WISHLIST>
+            <input type="hidden" name="slug" value=slug/>
+            <input type="hidden" name=CSRF_FIELD value=CSRF_PLACEHOLDER/>
+            <button type="submit">"Save to wishlist"</button>
+        </form>
+        {notify}
     }
 }
 

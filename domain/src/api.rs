@@ -25,6 +25,9 @@ pub const CART_COOKIE_LOCAL: &str = "meridian_cart";
 pub const IDEMPOTENCY_FIELD: &str = "idempotency_key";
 /// The hidden field carrying a signed-in form's CSRF token (derived from the session by the edge).
 pub const CSRF_FIELD: &str = "csrf";
+/// Stands for the CSRF token in a shared (cached) page's signed-in form (the product page's "Save to
+/// wishlist"): the edge fills in the viewer's token, or nothing when signed out, in every response.
+pub const CSRF_PLACEHOLDER: &str = "__meridian_csrf__";
 /// What the page renders in that field; the edge replaces it with a fresh key in every response it serves,
 /// so a cached, shared page never hands two shoppers (or two views) the same key.
 pub const IDEMPOTENCY_PLACEHOLDER: &str = "__meridian_idempotency_key__";

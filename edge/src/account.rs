@@ -4,6 +4,7 @@
 //! forms must carry the session's CSRF token as well as pass the gateway's same-origin guard. Pages are the
 //! shopper's own: never stored, never cached.
 
+mod alerts;
 mod history;
 mod home;
 mod reset;
@@ -43,6 +44,7 @@ pub(crate) async fn route(edge: &mut Edge, route: AccountRoute) -> EdgeResult {
         R::ResetConfirm => reset::confirm(edge).await,
         R::Verify => reset::verify_page(edge),
         R::VerifySubmit => reset::verify(edge).await,
+        R::StockAlert => alerts::subscribe(edge).await,
         signed => signed_in(edge, signed).await,
     }
 }

@@ -6,7 +6,7 @@ use crate::context::Edge;
 use crate::http::mutable_headers;
 use crate::policy::personal::{count_cookie, fill, filled_cache_control, read_count};
 use meridian_app::CART_COUNT_PLACEHOLDER;
-use meridian_domain::api::IDEMPOTENCY_PLACEHOLDER;
+use meridian_domain::api::{CSRF_PLACEHOLDER, IDEMPOTENCY_PLACEHOLDER};
 use std::rc::Rc;
 use worker::{Response, Result};
 
@@ -21,6 +21,7 @@ impl Edge {
                 Some(body) => body,
                 None => Rc::from(response.text().await?),
             };
+            let body = self.fill_csrf(body).await;
             fill_page(response, &body, count)?
         } else {
             response
@@ -40,6 +41,22 @@ impl Edge {
             headers.append("set-cookie", line)?;
         }
         Ok(response.with_headers(headers))
+    }
+}
+
+impl Edge {
+    /// A shared page's signed-in form gets the viewer's CSRF token (nothing when signed out: the form
+    /// then leads to sign-in). Only pages holding the placeholder verify the session, and a failure to
+    /// (say, the origin down during a refresh) leaves the form tokenless rather than failing the page.
+    async fn fill_csrf(&self, body: Rc<str>) -> Rc<str> {
+        if !body.contains(CSRF_PLACEHOLDER) {
+            return body;
+        }
+        let token = match self.session_if_any().await {
+            Ok(Some(session)) => session.csrf(),
+            _ => String::new(),
+        };
+        Rc::from(body.replace(CSRF_PLACEHOLDER, &token))
     }
 }
 

@@ -46,7 +46,8 @@ pub(crate) fn client_limit(route: &Route) -> Option<Limit> {
         | Route::CheckoutSubmit
         | Route::CheckoutShippingSubmit
         | Route::CheckoutPromo
-        | Route::CheckoutPay => Some(Limit::WritesByClient),
+        | Route::CheckoutPay
+        | Route::Account(A::StockAlert) => Some(Limit::WritesByClient),
         Route::Account(A::SignInSubmit | A::SignUpSubmit | A::ResetAsk | A::ResetConfirm) => {
             Some(Limit::AuthByClient)
         }

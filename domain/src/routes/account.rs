@@ -1,5 +1,5 @@
 //! The shopper's account pages: paths, builders and the matcher for everything under `/account` and
-//! `/wishlist`. Every `GET` here is a page of one shopper's own (never cached); every `POST` is a form of
+//! `/wishlist`, and the product page's "notify me" form (`/stock-alerts`). Every `GET` here is a page of one shopper's own (never cached); every `POST` is a form of
 //! ours. Kept apart from the catalog and checkout routes so each table stays readable.
 
 pub const ACCOUNT: &str = "/account";
@@ -22,6 +22,8 @@ pub const RESET_CONFIRM: &str = "/account/reset/confirm";
 /// Where the emailed verification link opens (`?token=`): a page whose button confirms, so a mail
 /// scanner fetching the link verifies nothing.
 pub const VERIFY: &str = "/account/verify";
+/// The product page's "notify me when it is back" form, signed in or not.
+pub const STOCK_ALERTS: &str = "/stock-alerts";
 /// Query parameter carrying a single-use token from an email.
 pub const TOKEN_PARAM: &str = "token";
 
@@ -55,6 +57,7 @@ pub enum AccountRoute {
     ResetConfirm,
     Verify,
     VerifySubmit,
+    StockAlert,
 }
 
 impl AccountRoute {
@@ -75,6 +78,7 @@ impl AccountRoute {
             Self::Reset | Self::ResetAsk => RESET,
             Self::ResetConfirm => RESET_CONFIRM,
             Self::Verify | Self::VerifySubmit => VERIFY,
+            Self::StockAlert => STOCK_ALERTS,
         }
     }
 
@@ -91,6 +95,7 @@ impl AccountRoute {
                 | Self::ResetConfirm
                 | Self::Verify
                 | Self::VerifySubmit
+                | Self::StockAlert
         )
     }
 }
@@ -121,6 +126,7 @@ pub(super) fn match_account(read: bool, segments: &[&str]) -> Option<AccountRout
         (false, ["account", "reset", "confirm"]) => R::ResetConfirm,
         (true, ["account", "verify"]) => R::Verify,
         (false, ["account", "verify"]) => R::VerifySubmit,
+        (false, ["stock-alerts"]) => R::StockAlert,
         _ => return None,
     };
     Some(route)

@@ -50,7 +50,7 @@ pub(super) async fn subscribe(edge: &mut Edge) -> EdgeResult {
     };
     let reply = edge.call_origin(call).await?;
     match reply.status {
-        200 | 201 | 202 => {
+        200..=202 => {
             let page = Page::Problem {
                 title: "We will let you know".into(),
                 message: "We will email you once when this item is back in stock.".into(),

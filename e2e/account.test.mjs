@@ -44,9 +44,10 @@ async function addFromProductPage(page, product) {
   await page.locator('.status .ok').waitFor();
 }
 
-/// Checkout from step 1 as it is pre-filled, standard shipping, then pay on the stand-in; the order's number.
-async function buyAsFilled(page) {
-  await page.goto(`${BASE}/checkout`);
+/// Checkout from step 1 as it is pre-filled (or as the test `typed` it), standard shipping, then pay on
+/// the stand-in; the order's number.
+async function buyAsFilled(page, { typed = false } = {}) {
+  if (!typed) await page.goto(`${BASE}/checkout`);
   await page.click('form.details button[type=submit]');
   await page.waitForURL(`${BASE}/checkout/shipping`);
   await page.check('input[name=shipping_method][value=standard]');
@@ -266,5 +267,71 @@ test('notify me on a sold-out variant: one email queued when it is back, however
   } finally {
     psql(`UPDATE variants SET available = 0 WHERE sku = '${sku}'`);
   }
+  await context.close();
+});
+
+/// The newest link of `topic` queued in the outbox for `to` (the jobs will email it).
+const linkFor = (topic, to) => psql(`SELECT payload->>'link' FROM outbox WHERE topic = '${topic}' AND payload->>'to' = '${to}' ORDER BY id DESC LIMIT 1`);
+
+test('a forgotten password is reset by the emailed link, once, and every session ends', async () => {
+  const address = email('reset');
+  const laptop = await browser.newContext();
+  const signedIn = await laptop.newPage();
+  await signUp(signedIn, address);
+
+  const phone = await browser.newContext();
+  const page = await phone.newPage();
+  await page.goto(`${BASE}/account/sign-in`);
+  await page.click('a:has-text("Forgot your password?")');
+  await page.fill('input[name=email]', address);
+  await Promise.all([page.waitForNavigation(), page.click('form button[type=submit]')]);
+  assert.match(await text(page, 'main [role=status]'), /If an account uses that address/);
+  const link = linkFor('account.password_reset', address);
+  assert.ok(link.startsWith(`${BASE}/account/reset?token=`), link);
+
+  await page.goto(link);
+  await page.fill('input[name=new]', 'short');
+  await Promise.all([page.waitForNavigation(), page.click('form button[type=submit]')]);
+  assert.match(await text(page, '.field-error[data-field=new]'), /at least 12 characters/);
+  const fresh = 'a brand new passphrase';
+  await page.fill('input[name=new]', fresh);
+  await Promise.all([page.waitForURL(`${BASE}/account/sign-in`), page.click('form button[type=submit]')]);
+  await signIn(page, address, fresh);
+  assert.equal(page.url(), `${BASE}/account`);
+
+  // The laptop's token still verifies at the edge, but the origin knows its session ended.
+  await signedIn.goto(`${BASE}/account`);
+  assert.equal(signedIn.url(), `${BASE}/account/sign-in`, 'the other device is signed out');
+  const again = await page.goto(link);
+  await page.fill('input[name=new]', 'yet another passphrase');
+  const reused = await Promise.all([page.waitForNavigation(), page.click('form button[type=submit]')]);
+  assert.equal(reused[0].status(), 400, 'the link works once');
+  assert.equal(again.headers()['referrer-policy'], 'no-referrer');
+  await Promise.all([laptop.close(), phone.close()]);
+});
+
+test('guest orders placed with an address appear in the account once that address is confirmed', async () => {
+  const address = email('guest');
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await addFromProductPage(page, sellable[4]);
+  await page.goto(`${BASE}/checkout`);
+  await page.fill('input[name=email]', address);
+  for (const [field, value] of Object.entries({ name: 'Guest Buyer', line1: '5 Elm St', city: 'Boston', postcode: '02108' })) {
+    await page.fill(`input[name=${field}]`, value);
+  }
+  await page.selectOption('select[name=country]', 'US');
+  await page.selectOption('select[name=region]', 'MA');
+  const number = await buyAsFilled(page, { typed: true });
+
+  await signUp(page, address);
+  await page.goto(`${BASE}/account/orders`);
+  assert.equal(await page.locator(`tr.history-order[data-number="${number}"]`).count(), 0,
+    'not before the address is confirmed');
+  const link = linkFor('account.verify_email', address);
+  await page.goto(link);
+  await Promise.all([page.waitForURL(`${BASE}/account?done=verified`), page.click('form button[type=submit]')]);
+  await page.goto(`${BASE}/account/orders`);
+  assert.equal(await page.locator(`tr.history-order[data-number="${number}"]`).count(), 1);
   await context.close();
 });

@@ -57,6 +57,9 @@ pub fn is_loopback_host(host: &str) -> bool {
 /// The shopper's session token (PASETO v4.public), forwarded by the edge on calls made for a signed-in
 /// shopper.
 pub const SESSION_HEADER: &str = "x-meridian-session";
+/// The shopper's address as Cloudflare saw it (`CF-Connecting-IP`), forwarded by the edge so the origin
+/// can limit cart and checkout writes per client across every location.
+pub const CLIENT_ADDRESS_HEADER: &str = "x-meridian-client";
 
 pub mod origin {
     /// Accounts: `POST` signs up (a `Credentials` body; answers a `SessionGrant`).

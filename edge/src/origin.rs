@@ -7,8 +7,8 @@ use crate::error::{EdgeError, EdgeResult, CART_OFF};
 use crate::policy::settings::OriginLink;
 use futures_util::future::Either;
 use meridian_domain::api::{
-    EDGE_ORIGIN_TIMEOUT_SECS, IDEMPOTENCY_HEADER, ORIGIN_AUTH_HEADER, REQUEST_ID_HEADER,
-    SESSION_HEADER,
+    CLIENT_ADDRESS_HEADER, EDGE_ORIGIN_TIMEOUT_SECS, IDEMPOTENCY_HEADER, ORIGIN_AUTH_HEADER,
+    REQUEST_ID_HEADER, SESSION_HEADER,
 };
 use std::time::Duration;
 use wasm_bindgen::JsValue;
@@ -176,6 +176,10 @@ impl Edge {
         }
         if let Some(token) = call.session {
             headers.set(SESSION_HEADER, token)?;
+        }
+        // For the origin's per-client limits (see `throttle`): the address Cloudflare saw.
+        if let Some(client) = self.header("cf-connecting-ip") {
+            headers.set(CLIENT_ADDRESS_HEADER, &client)?;
         }
         let mut init = RequestInit::new();
         if let Some(body) = call.body {

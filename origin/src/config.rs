@@ -94,6 +94,10 @@ pub struct Config {
     /// account); the next one answers 429 with `Retry-After`.
     #[arg(long, env = "ACCOUNT_ATTEMPTS_PER_MINUTE", default_value_t = 10)]
     pub account_attempts_per_minute: u32,
+    /// Cart and checkout writes allowed per client address per minute (the edge names the client); the
+    /// next one answers 429 with `Retry-After`.
+    #[arg(long, env = "CART_WRITES_PER_MINUTE", default_value_t = 300)]
+    pub cart_writes_per_minute: u32,
 }
 
 /// Selling: the store's settings, how long an order waits for payment, and the payment provider.

@@ -19,6 +19,7 @@ mod orders;
 pub mod payments;
 mod state;
 mod stock_alerts;
+mod throttle;
 
 pub use admin::openapi_document;
 pub use state::{AppState, Selling};
@@ -62,9 +63,16 @@ pub fn router(state: AppState) -> Router {
     let storefront = Router::new()
         .merge(health::router())
         .merge(catalog::router())
-        .merge(carts::router())
-        .merge(checkout::router())
-        .merge(orders::router())
+        .merge(
+            Router::new()
+                .merge(carts::router())
+                .merge(checkout::router())
+                .merge(orders::router())
+                .route_layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    throttle::limit_writes,
+                )),
+        )
         .merge(accounts::router())
         .merge(stock_alerts::router())
         // Unknown paths answer only after the credential check: no probing for routes without it.
@@ -105,6 +113,7 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     meridian_store::promos::upsert_all(db.write(), &selling.settings.promo_codes).await?;
     let mut state = AppState::new(db, &config.origin_secret)
         .with_attempts_per_minute(config.account_attempts_per_minute)
+        .with_writes_per_minute(config.cart_writes_per_minute)
         .selling(selling)
         .with_payments(payment_provider(&config.checkout)?);
     match config.session_signing_key.as_deref() {
@@ -155,6 +164,7 @@ pub async fn serve_on(
     let pruner = tokio::spawn(accounts::limits::AttemptLimits::prune(
         state.attempts.clone(),
     ));
+    let write_pruner = tokio::spawn(accounts::limits::AttemptLimits::prune(state.writes.clone()));
     let draining = state.draining.clone();
     let db = state.db.clone();
     let stop = async move {
@@ -171,6 +181,7 @@ pub async fn serve_on(
         .await?;
     sweeper.abort();
     pruner.abort();
+    write_pruner.abort();
     db.close().await;
     tracing::info!("origin stopped");
     Ok(())

@@ -26,6 +26,8 @@ pub struct AppState {
     pub sessions: Option<Arc<SessionKeys>>,
     /// Sign-in, sign-up and password attempts per key.
     pub attempts: Arc<AttemptLimits>,
+    /// Cart and checkout writes per client address (see `throttle`).
+    pub writes: Arc<AttemptLimits>,
 }
 
 /// How the store sells: settings from the owner, the buyer-facing URL, the payment window.
@@ -55,6 +57,9 @@ impl AppState {
             payments: Arc::new(Unconfigured),
             sessions: None,
             attempts: Arc::new(AttemptLimits::per_minute(limits::DEFAULT_PER_MINUTE)),
+            writes: Arc::new(AttemptLimits::per_minute(
+                crate::throttle::DEFAULT_PER_MINUTE,
+            )),
         }
     }
 
@@ -67,6 +72,12 @@ impl AppState {
     #[must_use]
     pub fn with_attempts_per_minute(mut self, per_minute: u32) -> Self {
         self.attempts = Arc::new(AttemptLimits::per_minute(per_minute));
+        self
+    }
+
+    #[must_use]
+    pub fn with_writes_per_minute(mut self, per_minute: u32) -> Self {
+        self.writes = Arc::new(AttemptLimits::per_minute(per_minute));
         self
     }
 

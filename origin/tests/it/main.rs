@@ -19,3 +19,4 @@ mod oversell;
 mod payments;
 mod shop;
 mod stock_alerts;
+mod throttle;

@@ -108,3 +108,6 @@ fn FormErrors(errors: Vec<FieldError>, shown: &'static [&'static str]) -> impl I
         }
     })
 }
+
+#[cfg(test)]
+mod tests;

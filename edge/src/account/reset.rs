@@ -41,10 +41,10 @@ pub(super) fn page(edge: &Edge) -> EdgeResult {
         },
         None => ResetPage::Ask { sent: false },
     };
-    let response = account_page(edge, Page::Reset(Box::new(page)), 200)?;
-    // The link's token is in this page's address: never hand it to another site.
-    response.headers().set("referrer-policy", "no-referrer")?;
-    Ok(response)
+    // `same-origin` (from `account_page`): the link's token in this page's address goes to no other site,
+    // and the form still posts with a real `Origin` (under `no-referrer` browsers send `Origin: null`,
+    // which the gateway's cross-site guard refuses).
+    account_page(edge, Page::Reset(Box::new(page)), 200)
 }
 
 /// `POST /account/reset` (`email`): queues the link (the origin decides whether there is anyone to send
@@ -117,10 +117,8 @@ pub(super) fn verify_page(edge: &Edge) -> EdgeResult {
     let Some(token) = token_in_query(edge)? else {
         return spent(edge);
     };
-    let page = Page::Verify(token);
-    let response = account_page(edge, page, 200)?;
-    response.headers().set("referrer-policy", "no-referrer")?;
-    Ok(response)
+    // `same-origin`, as for the reset link's page.
+    account_page(edge, Page::Verify(token), 200)
 }
 
 /// `POST /account/verify` (`token`).

@@ -19,8 +19,8 @@ use std::time::Duration;
 
 /// How long a reset link works.
 const LINK_LIFETIME: Duration = Duration::from_secs(60 * 60);
-/// The shop page the link opens (the edge's `routes::account::RESET`, with `?token=`).
-const PAGE: &str = "/account/reset";
+/// The shop page the link opens, with `?token=`.
+const PAGE: &str = meridian_domain::routes::account::RESET;
 const SENT: &str =
     "If an account uses that address, we have sent it a link to choose a new password.";
 const SPENT: &str = "This reset link is no longer valid: ask for a new one.";

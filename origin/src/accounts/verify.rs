@@ -18,8 +18,8 @@ use uuid::Uuid;
 
 /// How long a verification link works.
 const LINK_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
-/// The shop page the link opens (the edge's `routes::account::VERIFY`, with `?token=`).
-const PAGE: &str = "/account/verify";
+/// The shop page the link opens, with `?token=`.
+const PAGE: &str = meridian_domain::routes::account::VERIFY;
 const SPENT: &str =
     "This verification link is no longer valid: ask for a new one from your account page.";
 

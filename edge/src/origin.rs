@@ -191,7 +191,38 @@ impl Edge {
     }
 }
 
+/// A JSON object of string fields, for the origin's small bodies (`{"token": …, "new": …}`): each string
+/// escaped by serde_json, with no generic `Value` code in the worker.
+pub(crate) fn json_fields(fields: &[(&str, &str)]) -> String {
+    let mut out = String::from("{");
+    for (i, (name, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        // Serialising a string cannot fail.
+        out.push_str(&serde_json::to_string(name).unwrap_or_default());
+        out.push(':');
+        out.push_str(&serde_json::to_string(value).unwrap_or_default());
+    }
+    out.push('}');
+    out
+}
+
 /// An error's text without the call's path (runtime errors may quote the URL, and paths hold cart ids).
 fn redact(call: &Call<'_>, err: &worker::Error) -> String {
     err.to_string().replace(call.path, "{path}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_fields;
+
+    #[test]
+    fn small_bodies_are_json_with_every_string_escaped() {
+        let body = json_fields(&[("token", "a\"b"), ("new", "zoë\n</script>")]);
+        let parsed: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(parsed["token"], "a\"b");
+        assert_eq!(parsed["new"], "zoë\n</script>");
+        assert_eq!(json_fields(&[]), "{}");
+    }
 }

@@ -5,7 +5,7 @@
 
 use crate::context::Edge;
 use crate::error::{EdgeError, EdgeResult, ACCOUNTS_OFF};
-use crate::origin::Call;
+use crate::origin::{json_fields, Call};
 use crate::policy::cookie::{cookie_value, session_cookie_names, set_cookie};
 use crate::policy::session::{self, Claims, ClaimsError};
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
@@ -95,7 +95,7 @@ impl Edge {
 
     /// Renews the session from its refresh secret (one origin call).
     async fn refresh(&self, refresh: &str) -> EdgeResult<Option<Session>> {
-        let body = serde_json::json!({ "refresh": refresh }).to_string();
+        let body = json_fields(&[("refresh", refresh)]);
         let call = Call::send(
             "refresh session",
             Method::Post,

@@ -7,6 +7,7 @@ use crate::error::EdgeResult;
 use crate::gateway::read_form;
 use crate::origin::Call;
 use meridian_app::Page;
+use meridian_domain::alerts::StockAlertRequest;
 use meridian_domain::api::origin as origin_paths;
 use worker::Method;
 
@@ -33,11 +34,11 @@ pub(super) async fn subscribe(edge: &mut Edge) -> EdgeResult {
         }
     }
     let session = edge.session_if_any().await?;
-    let mut body = serde_json::json!({ "sku": sku });
-    if !email.trim().is_empty() {
-        body["email"] = email.into();
-    }
-    let body = body.to_string();
+    let request = StockAlertRequest {
+        sku: sku.to_owned(),
+        email: Some(email).filter(|e| !e.trim().is_empty()),
+    };
+    let body = serde_json::to_string(&request)?;
     let call = Call::send(
         "stock alert",
         Method::Post,

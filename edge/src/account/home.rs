@@ -5,10 +5,10 @@ use super::sign::forget;
 use super::{account_page, call_signed, parse, refusal_fields, see, signed_form, unexpected};
 use crate::context::Edge;
 use crate::error::EdgeResult;
-use crate::origin::Call;
+use crate::origin::{json_fields, Call};
 use crate::session::Session;
 use meridian_app::{AccountHome, Page};
-use meridian_domain::account::{AccountView, SessionGrant};
+use meridian_domain::account::{AccountView, PasswordChange, SessionGrant};
 use meridian_domain::api::origin as origin_paths;
 use meridian_domain::routes::account as paths;
 use meridian_domain::FieldError;
@@ -77,8 +77,11 @@ pub(super) async fn change_password(edge: &mut Edge, session: &Session) -> EdgeR
         Ok(fields) => fields,
         Err(refused) => return Ok(refused),
     };
-    let body = serde_json::json!({ "current": fields.text("current"), "new": fields.text("new") });
-    let body = body.to_string();
+    let change = PasswordChange {
+        current: fields.text("current"),
+        new: fields.text("new"),
+    };
+    let body = serde_json::to_string(&change)?;
     let call = Call::send(
         "change password",
         Method::Put,
@@ -104,7 +107,7 @@ pub(super) async fn delete(edge: &mut Edge, session: &Session) -> EdgeResult {
         Ok(fields) => fields,
         Err(refused) => return Ok(refused),
     };
-    let body = serde_json::json!({ "password": fields.text("password") }).to_string();
+    let body = json_fields(&[("password", &fields.text("password"))]);
     let call = Call::send(
         "delete account",
         Method::Delete,

@@ -7,7 +7,7 @@ use super::{account_page, refusal_fields, see, MAX_FORM};
 use crate::context::Edge;
 use crate::error::EdgeResult;
 use crate::gateway::read_form;
-use crate::origin::Call;
+use crate::origin::{json_fields, Call};
 use meridian_app::{Page, ResetPage};
 use meridian_domain::api::origin as origin_paths;
 use meridian_domain::routes::account::{self as paths, TOKEN_PARAM};
@@ -57,7 +57,7 @@ pub(super) async fn ask(edge: &mut Edge) -> EdgeResult {
     if let Some(refused) = edge.throttle_email(&fields.text("email")).await? {
         return Ok(refused);
     }
-    let body = serde_json::json!({ "email": fields.text("email") }).to_string();
+    let body = json_fields(&[("email", &fields.text("email"))]);
     let call = Call::send(
         "ask password reset",
         Method::Post,
@@ -84,7 +84,7 @@ pub(super) async fn confirm(edge: &mut Edge) -> EdgeResult {
     let Some(token) = link_token(fields.get("token")) else {
         return spent(edge);
     };
-    let body = serde_json::json!({ "token": token, "new": fields.text("new") }).to_string();
+    let body = json_fields(&[("token", &token), ("new", &fields.text("new"))]);
     let call = Call::send(
         "confirm password reset",
         Method::Post,
@@ -130,7 +130,7 @@ pub(super) async fn verify(edge: &mut Edge) -> EdgeResult {
     let Some(token) = link_token(fields.get("token")) else {
         return spent(edge);
     };
-    let body = serde_json::json!({ "token": token }).to_string();
+    let body = json_fields(&[("token", &token)]);
     let call = Call::send(
         "confirm email",
         Method::Post,

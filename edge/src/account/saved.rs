@@ -5,7 +5,7 @@
 use super::{account_page, call_signed, parse, refusal_fields, see, signed_form, unexpected};
 use crate::context::Edge;
 use crate::error::EdgeResult;
-use crate::origin::Call;
+use crate::origin::{json_fields, Call};
 use crate::session::Session;
 use meridian_app::{AddressBook, Page, WishlistPage};
 use meridian_domain::address::COUNTRIES;
@@ -138,7 +138,7 @@ pub(super) async fn save_product(edge: &mut Edge, session: &Session) -> EdgeResu
     let Some(slug) = fields.get("slug").filter(|s| is_slug(s)) else {
         return see(paths::WISHLIST);
     };
-    let body = serde_json::json!({ "slug": slug }).to_string();
+    let body = json_fields(&[("slug", slug)]);
     let call = Call::send(
         "save to wishlist",
         Method::Post,

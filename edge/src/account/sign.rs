@@ -11,7 +11,7 @@ use crate::policy::cookie::{set_cart_cookie, set_cookie};
 use crate::policy::form::Fields;
 use crate::session::Session;
 use meridian_app::{Page, SignInForm, SignUpForm};
-use meridian_domain::account::SessionGrant;
+use meridian_domain::account::{Credentials, SessionGrant};
 use meridian_domain::api::origin as origin_paths;
 use meridian_domain::routes::{self, account as paths};
 use meridian_domain::FieldError;
@@ -94,13 +94,14 @@ async fn credentials(edge: &mut Edge) -> EdgeResult<Result<(Fields, String), wor
     if let Some(refused) = edge.throttle_email(&fields.text("email")).await? {
         return Ok(Err(refused));
     }
-    let cart = edge.cart_id()?;
-    let body = serde_json::json!({
-        "email": fields.text("email"),
-        "password": fields.text("password"),
-        "cart": cart,
-    })
-    .to_string();
+    let credentials = Credentials {
+        email: fields.text("email"),
+        password: fields.text("password"),
+        cart: edge
+            .cart_id()?
+            .and_then(|id| uuid::Uuid::parse_str(&id).ok()),
+    };
+    let body = serde_json::to_string(&credentials)?;
     Ok(Ok((fields, body)))
 }
 

@@ -17,8 +17,9 @@ export function launchBrowser() {
   });
 }
 
-/// Adds one of `sku` to a cart through the edge, as the add-to-cart island does (`key`: its idempotency key).
-export function addToCart(sku, cookie, key) {
+/// Adds one of `sku` to a cart through the edge, as the add-to-cart island does (`key`: its idempotency key;
+/// `headers`: more, such as the client address Cloudflare would name).
+export function addToCart(sku, cookie, key, headers = {}) {
   return fetch(`${BASE}/api/cart/lines`, {
     method: 'POST',
     body: JSON.stringify({ sku, quantity: 1 }),
@@ -26,6 +27,7 @@ export function addToCart(sku, cookie, key) {
       'content-type': 'application/json',
       ...(cookie ? { cookie } : {}),
       ...(key ? { 'idempotency-key': key } : {}),
+      ...headers,
     },
   });
 }

@@ -8,7 +8,6 @@ use crate::error::EdgeResult;
 use crate::gateway::read_form;
 use crate::origin::{Call, OriginReply};
 use crate::policy::cookie::{set_cart_cookie, set_cookie};
-use crate::policy::form::Fields;
 use crate::session::Session;
 use meridian_app::{Page, SignInForm, SignUpForm};
 use meridian_domain::account::{Credentials, SessionGrant};
@@ -30,19 +29,10 @@ pub(super) fn sign_up_page(edge: &Edge) -> EdgeResult {
 
 /// `POST /account/sign-in` (`email`, `password`).
 pub(super) async fn sign_in(edge: &mut Edge) -> EdgeResult {
-    let (fields, body) = match credentials(edge).await? {
-        Ok(read) => read,
+    let (email, reply) = match send_credentials(edge, "sign in", origin_paths::SESSIONS).await? {
+        Ok(sent) => sent,
         Err(refused) => return Ok(refused),
     };
-    let email = fields.text("email");
-    let reply = edge
-        .call_origin(Call::send(
-            "sign in",
-            Method::Post,
-            origin_paths::SESSIONS,
-            &body,
-        ))
-        .await?;
     match reply.status {
         200 => signed_in(edge, &reply, paths::ACCOUNT),
         // An unknown email, a wrong password, or an empty field: one answer for all.
@@ -60,19 +50,10 @@ pub(super) async fn sign_in(edge: &mut Edge) -> EdgeResult {
 
 /// `POST /account/sign-up` (`email`, `password`).
 pub(super) async fn sign_up(edge: &mut Edge) -> EdgeResult {
-    let (fields, body) = match credentials(edge).await? {
-        Ok(read) => read,
+    let (email, reply) = match send_credentials(edge, "sign up", origin_paths::ACCOUNTS).await? {
+        Ok(sent) => sent,
         Err(refused) => return Ok(refused),
     };
-    let email = fields.text("email");
-    let reply = edge
-        .call_origin(Call::send(
-            "sign up",
-            Method::Post,
-            origin_paths::ACCOUNTS,
-            &body,
-        ))
-        .await?;
     let errors = match reply.status {
         201 => return signed_in(edge, &reply, &format!("{}?done=welcome", paths::ACCOUNT)),
         409 => vec![FieldError::new("email", TAKEN)],
@@ -84,9 +65,14 @@ pub(super) async fn sign_up(edge: &mut Edge) -> EdgeResult {
     account_page(edge, Page::SignUp(Box::new(form)), 422)
 }
 
-/// Reads a sign-in or sign-up form, counts the attempt against the email's limit, and builds the
-/// origin's body (with this device's cart, to merge). `Err` is the refusal to answer with.
-async fn credentials(edge: &mut Edge) -> EdgeResult<Result<(Fields, String), worker::Response>> {
+/// Reads a sign-in or sign-up form, counts the attempt against the email's limit, and posts it to the
+/// origin's `path` with this device's cart (to merge): the email as typed and the origin's answer. `Err`
+/// is the refusal to answer with.
+async fn send_credentials(
+    edge: &mut Edge,
+    what: &'static str,
+    path: &str,
+) -> EdgeResult<Result<(String, OriginReply), worker::Response>> {
     let fields = match read_form(edge, MAX_FORM).await? {
         Ok(fields) => fields,
         Err(refused) => return Ok(Err(refused)),
@@ -102,7 +88,10 @@ async fn credentials(edge: &mut Edge) -> EdgeResult<Result<(Fields, String), wor
             .and_then(|id| uuid::Uuid::parse_str(&id).ok()),
     };
     let body = serde_json::to_string(&credentials)?;
-    Ok(Ok((fields, body)))
+    let reply = edge
+        .call_origin(Call::send(what, Method::Post, path, &body))
+        .await?;
+    Ok(Ok((credentials.email, reply)))
 }
 
 /// The session the origin granted: its cookies, the account's cart, and on to `next`.

@@ -7,6 +7,7 @@ mod catalog;
 mod checkout;
 mod config;
 mod context;
+mod crypto;
 mod error;
 mod gateway;
 mod http;

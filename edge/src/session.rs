@@ -1,5 +1,5 @@
 //! Who is signed in. The session cookie's token is verified here with the origin's public key (WebCrypto
-//! Ed25519, so the worker carries no curve code), so a missing, forged or expired session is turned away
+//! Ed25519 in `crypto`, so the worker carries no curve code), so a missing, forged or expired session is turned away
 //! without an origin call. An expired token with a refresh secret is renewed through the origin once; the
 //! new cookies leave with the response. The parsing rules are in `policy::session`.
 
@@ -8,12 +8,8 @@ use crate::error::{EdgeError, EdgeResult, ACCOUNTS_OFF};
 use crate::origin::{json_fields, Call};
 use crate::policy::cookie::{cookie_value, session_cookie_names, set_cookie};
 use crate::policy::session::{self, Claims, ClaimsError};
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use meridian_domain::account::SessionGrant;
 use meridian_domain::api::origin as paths;
-use std::cell::RefCell;
-use wasm_bindgen::{JsCast, JsValue};
-use worker::wasm_bindgen_futures::JsFuture;
 use worker::Method;
 
 /// A signed-in shopper, as their verified token names them.
@@ -36,11 +32,6 @@ enum Verdict {
     Valid(Claims),
     Expired,
     Forged,
-}
-
-thread_local! {
-    /// The imported public key, once per isolate (the key is per isolate too, see `Config`).
-    static KEY: RefCell<Option<JsValue>> = const { RefCell::new(None) };
 }
 
 impl Edge {
@@ -161,7 +152,7 @@ async fn verify(key: &[u8; 32], token: &str) -> EdgeResult<Verdict> {
     let Some(parts) = session::split(token) else {
         return Ok(Verdict::Forged);
     };
-    if !signature_holds(key, &parts.signed, &parts.signature).await? {
+    if !crate::crypto::ed25519_holds(key, &parts.signed, &parts.signature).await? {
         return Ok(Verdict::Forged);
     }
     Ok(match session::claims(&parts.message, now_secs()) {
@@ -169,66 +160,4 @@ async fn verify(key: &[u8; 32], token: &str) -> EdgeResult<Verdict> {
         Err(ClaimsError::Expired) => Verdict::Expired,
         Err(ClaimsError::Unreadable) => Verdict::Forged,
     })
-}
-
-/// `crypto.subtle.verify("Ed25519", key, signature, signed)`.
-async fn signature_holds(key: &[u8; 32], signed: &[u8], signature: &[u8]) -> EdgeResult<bool> {
-    let subtle = subtle()?;
-    let key = match KEY.with(|k| k.borrow().clone()) {
-        Some(key) => key,
-        None => {
-            let imported = import_key(&subtle, key).await?;
-            KEY.with(|k| *k.borrow_mut() = Some(imported.clone()));
-            imported
-        }
-    };
-    let args = Array::of4(
-        &algorithm()?,
-        &key,
-        &Uint8Array::from(signature),
-        &Uint8Array::from(signed),
-    );
-    let holds = call(&subtle, "verify", &args).await?;
-    Ok(holds.as_bool() == Some(true))
-}
-
-async fn import_key(subtle: &JsValue, key: &[u8; 32]) -> EdgeResult<JsValue> {
-    let usages = Array::of1(&JsValue::from_str("verify"));
-    let args = Array::of5(
-        &JsValue::from_str("raw"),
-        &Uint8Array::from(&key[..]),
-        &algorithm()?,
-        &JsValue::FALSE,
-        &usages,
-    );
-    call(subtle, "importKey", &args).await
-}
-
-fn algorithm() -> EdgeResult<JsValue> {
-    let algorithm = Object::new();
-    Reflect::set(&algorithm, &"name".into(), &"Ed25519".into()).map_err(js_error)?;
-    Ok(algorithm.into())
-}
-
-fn subtle() -> EdgeResult<JsValue> {
-    let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).map_err(js_error)?;
-    Reflect::get(&crypto, &"subtle".into()).map_err(js_error)
-}
-
-/// Calls the promise-returning method `name` of `target` and awaits it.
-async fn call(target: &JsValue, name: &str, args: &Array) -> EdgeResult<JsValue> {
-    let method: Function = Reflect::get(target, &name.into())
-        .map_err(js_error)?
-        .dyn_into()
-        .map_err(js_error)?;
-    let promise: Promise = method
-        .apply(target, args)
-        .map_err(js_error)?
-        .dyn_into()
-        .map_err(js_error)?;
-    JsFuture::from(promise).await.map_err(js_error)
-}
-
-fn js_error(err: JsValue) -> EdgeError {
-    EdgeError::Internal(worker::Error::from(err))
 }

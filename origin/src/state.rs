@@ -57,9 +57,7 @@ impl AppState {
             payments: Arc::new(Unconfigured),
             sessions: None,
             attempts: Arc::new(AttemptLimits::per_minute(limits::DEFAULT_PER_MINUTE)),
-            writes: Arc::new(AttemptLimits::per_minute(
-                crate::throttle::DEFAULT_PER_MINUTE,
-            )),
+            writes: Arc::new(AttemptLimits::per_minute(limits::DEFAULT_WRITES_PER_MINUTE)),
         }
     }
 

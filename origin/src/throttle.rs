@@ -11,9 +11,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use meridian_domain::api::CLIENT_ADDRESS_HEADER;
 
-/// Default writes per client per minute: far above what a shopper clicks, well below a script's pace.
-pub(crate) const DEFAULT_PER_MINUTE: u32 = 300;
-
 /// Counts a write (anything but a read) of the named client; 429 with `Retry-After` once over the limit.
 pub(crate) async fn limit_writes(
     State(state): State<AppState>,

@@ -12,6 +12,9 @@ use std::time::Duration;
 
 /// Default attempts per key per minute (`ACCOUNT_ATTEMPTS_PER_MINUTE`).
 pub const DEFAULT_PER_MINUTE: u32 = 10;
+/// Default cart and checkout writes per client address per minute (`CART_WRITES_PER_MINUTE`, see
+/// `crate::throttle`): far above what a shopper clicks, well below a script's pace.
+pub const DEFAULT_WRITES_PER_MINUTE: u32 = 300;
 /// How often keys that have recovered their full allowance are forgotten.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
 

@@ -335,3 +335,25 @@ test('guest orders placed with an address appear in the account once that addres
   assert.equal(await page.locator(`tr.history-order[data-number="${number}"]`).count(), 1);
   await context.close();
 });
+
+test('deleting the account needs its password, ends the session, and the address no longer signs in', async () => {
+  const address = email('leaving');
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signUp(page, address);
+  await page.click('details.danger summary');
+  await page.fill('details.danger input[name=password]', 'not my password at all');
+  const wrong = await Promise.all([page.waitForNavigation(), page.click('details.danger button[type=submit]')]);
+  assert.equal(wrong[0].status(), 422);
+  assert.match(await text(page, '.field-error[data-field=password]'), /not your password/);
+  await page.click('details.danger summary');
+  await page.fill('details.danger input[name=password]', PASSWORD);
+  const gone = await Promise.all([page.waitForNavigation(), page.click('details.danger button[type=submit]')]);
+  assert.equal(gone[0].status(), 200);
+  assert.match(await text(page, 'main h1'), /Account deleted/);
+  assert.deepEqual((await context.cookies()).filter((c) => c.name.startsWith('meridian_session')), [],
+    'the session cookie is gone');
+  const again = await signIn(page, address);
+  assert.equal(again.status(), 401, 'the account no longer signs in');
+  await context.close();
+});

@@ -81,23 +81,6 @@ impl AccountRoute {
             Self::StockAlert => STOCK_ALERTS,
         }
     }
-
-    /// Pages and forms that need a signed-in shopper (the rest are how one signs in).
-    pub fn needs_session(&self) -> bool {
-        !matches!(
-            self,
-            Self::SignIn
-                | Self::SignInSubmit
-                | Self::SignUp
-                | Self::SignUpSubmit
-                | Self::Reset
-                | Self::ResetAsk
-                | Self::ResetConfirm
-                | Self::Verify
-                | Self::VerifySubmit
-                | Self::StockAlert
-        )
-    }
 }
 
 /// The account route for a read (`GET`/`HEAD`) or a `POST` at `segments` (the path split on `/`, without
@@ -186,14 +169,5 @@ mod tests {
             assert!(!is_order_number(bad), "{bad}");
             assert_eq!(match_route("GET", &order(bad)), Route::NotFound, "{bad}");
         }
-    }
-
-    #[test]
-    fn sign_in_pages_need_no_session_and_the_rest_do() {
-        assert!(!AccountRoute::SignIn.needs_session());
-        assert!(!AccountRoute::ResetConfirm.needs_session());
-        assert!(AccountRoute::Overview.needs_session());
-        assert!(AccountRoute::WishlistAdd.needs_session());
-        assert!(AccountRoute::SignOut.needs_session());
     }
 }

@@ -76,6 +76,9 @@ pub mod origin {
     pub const WISHLIST: &str = "/api/account/wishlist";
     /// `DELETE` removes a product (by slug) from the wishlist.
     pub const WISHLIST_ITEM: &str = "/api/account/wishlist/{slug}";
+    /// `PUT` an `sms::SmsSettings` (signed in): the account's mobile number and its consent to text
+    /// messages (shipping, back in stock); answers the settings as stored.
+    pub const ACCOUNT_SMS: &str = "/api/account/sms";
     /// `POST {"email": …}`: emails a single-use reset link if an account uses the address (always 202).
     pub const PASSWORD_RESET: &str = "/api/account/password-reset";
     /// `POST {"token": …, "new": …}`: sets the new password with a reset link's token.
@@ -155,15 +158,23 @@ pub mod kv {
         format!("catalog:{version}:index")
     }
 
-    pub fn product(version: &str, slug: &str) -> String {
-        format!("catalog:{version}:product:{slug}")
+    /// A product document, content-addressed: snapshots that share the product share the key.
+    pub fn document(slug: &str, digest: &str) -> String {
+        format!("catalog:doc:{slug}:{digest}")
     }
 
-    /// Prefix of every document of one snapshot version.
+    /// The sequence of the snapshot `VERSION` points at: an older snapshot is refused.
+    pub const SEQUENCE: &str = "catalog:sequence";
+
+    /// Keys no longer referenced by the current snapshot, with when they were let go: deleted once no
+    /// location can still be reading a snapshot that references them.
+    pub const RETIRED: &str = "catalog:retired";
+
+    /// Prefix of every document of one snapshot version of the old layout (documents per version).
     pub fn documents(version: &str) -> String {
         format!("catalog:{version}:")
     }
 
-    /// The versions whose documents may still be in KV, oldest first (so pruning can find them).
+    /// Versions of the old layout whose documents may still be in KV, oldest first: pruned, never added.
     pub const VERSIONS: &str = "catalog:versions";
 }

@@ -127,9 +127,24 @@ pub struct Page<T> {
 pub struct CatalogIndex {
     pub categories: Vec<Category>,
     pub cards: Vec<ProductCard>,
+    /// Where each product's document is, sorted by slug (see `publish`).
+    #[serde(default)]
+    pub documents: Vec<crate::publish::DocumentRef>,
+    /// A digest of `categories`: with a product's document digest it names everything a product page
+    /// shows, so a product page stays cached across publishes that change other products.
+    #[serde(default)]
+    pub shell: String,
 }
 
 impl CatalogIndex {
+    /// The digest of `slug`'s document, if the snapshot has the product.
+    pub fn document(&self, slug: &str) -> Option<&str> {
+        self.documents
+            .binary_search_by(|d| d.slug.as_str().cmp(slug))
+            .ok()
+            .map(|i| self.documents[i].digest.as_str())
+    }
+
     pub fn category(&self, slug: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.slug == slug)
     }

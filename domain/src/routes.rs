@@ -87,6 +87,8 @@ pub enum Route {
     ApiProducts,
     ApiProduct(String),
     Publish,
+    /// `GET` of the publish endpoint: what the edge's current snapshot holds.
+    PublishState,
     /// A page or form of the shopper's account (see `account`).
     Account(AccountRoute),
     /// A known page or API path written with a trailing slash: answer 301 to this canonical path.
@@ -117,7 +119,7 @@ impl Route {
             Self::ApiCategories => API_CATEGORIES,
             Self::ApiProducts => API_PRODUCTS,
             Self::ApiProduct(_) => "/api/catalog/products/{slug}",
-            Self::Publish => PUBLISH,
+            Self::Publish | Self::PublishState => PUBLISH,
             Self::Account(route) => route.pattern(),
             Self::Canonical(_) => "(trailing slash)",
             Self::ApiNotFound => "/api/(unknown)",
@@ -135,6 +137,7 @@ impl Route {
                 | Self::ApiProducts
                 | Self::ApiProduct(_)
                 | Self::Publish
+                | Self::PublishState
                 | Self::ApiNotFound
         )
     }
@@ -175,6 +178,7 @@ pub fn match_route(method: &str, path: &str) -> Route {
         (_, "POST", ["checkout", "pay"]) => Route::CheckoutPay,
         (_, "POST", ["api", "cart", "lines"]) => Route::ApiCartLines,
         (_, "POST", ["_meridian", "publish"]) => Route::Publish,
+        (_, "GET", ["_meridian", "publish"]) => Route::PublishState,
         (_, "GET" | "HEAD" | "POST", rest) => match account::match_account(read, rest) {
             Some(route) => Route::Account(route),
             None => not_found(path),

@@ -61,8 +61,8 @@ pub(crate) async fn products(edge: &Edge) -> EdgeResult {
 
 /// `GET /api/catalog/products/{slug}`
 pub(crate) async fn product(edge: &Edge, slug: &str) -> EdgeResult {
-    edge.cached(None, |snap| async move {
-        Ok(match snap.catalog.product(slug).await? {
+    edge.cached_product(slug, |snap| async move {
+        Ok(match snap.product(slug).await? {
             Some(product) => Rendered::Fresh(Response::from_json(&product)?),
             None => {
                 let message = format!("There is no product '{slug}'.");

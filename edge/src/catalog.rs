@@ -109,12 +109,12 @@ impl Catalog {
         }))
     }
 
-    pub(crate) async fn product(&self, slug: &str) -> Result<Option<ProductDetail>> {
-        Ok(self
-            .kv()?
-            .get(&keys::product(&self.version, slug))
-            .json()
-            .await?)
+    /// `slug`'s document, found through `index` (the one of this version).
+    async fn product(&self, index: &CatalogIndex, slug: &str) -> Result<Option<ProductDetail>> {
+        let Some(digest) = index.document(slug) else {
+            return Ok(None);
+        };
+        Ok(self.kv()?.get(&keys::document(slug, digest)).json().await?)
     }
 }
 
@@ -122,6 +122,13 @@ impl Catalog {
 pub(crate) struct Snapshot {
     pub(crate) catalog: Catalog,
     pub(crate) index: Rc<CatalogIndex>,
+}
+
+impl Snapshot {
+    /// The product's document, `None` if this snapshot does not list it.
+    pub(crate) async fn product(&self, slug: &str) -> Result<Option<ProductDetail>> {
+        self.catalog.product(&self.index, slug).await
+    }
 }
 
 /// A rendered response and how the page cache may keep it.
@@ -133,9 +140,34 @@ pub(crate) enum Rendered {
 }
 
 impl Edge {
-    /// Serves this request's catalog response from the edge cache, or renders it from the snapshot.
+    /// Serves this request's catalog response from the edge cache, or renders it from the snapshot. The
+    /// cache key names the snapshot version: any publish makes the page render afresh.
     pub(crate) async fn cached<F, Fut>(
         &self,
+        query: Option<&ProductsQuery>,
+        render: F,
+    ) -> EdgeResult
+    where
+        F: FnOnce(Snapshot) -> Fut,
+        Fut: Future<Output = EdgeResult<Rendered>>,
+    {
+        self.cached_as(None, query, render).await
+    }
+
+    /// Like [`Edge::cached`] for what shows one product (its page, its API document): the cache key
+    /// names that product's document and the categories, so a publish that changes other products leaves
+    /// this page cached, and one that changes this product renders it afresh.
+    pub(crate) async fn cached_product<F, Fut>(&self, slug: &str, render: F) -> EdgeResult
+    where
+        F: FnOnce(Snapshot) -> Fut,
+        Fut: Future<Output = EdgeResult<Rendered>>,
+    {
+        self.cached_as(Some(slug), None, render).await
+    }
+
+    async fn cached_as<F, Fut>(
+        &self,
+        product: Option<&str>,
         query: Option<&ProductsQuery>,
         render: F,
     ) -> EdgeResult
@@ -146,18 +178,27 @@ impl Edge {
         let catalog = Catalog::open(&self.env)
             .await?
             .ok_or_else(|| unavailable("no catalog is published yet"))?;
-        let key = page_key(&catalog.version, ASSET_VERSION, &self.path, query);
+        let generation = match product {
+            Some(slug) => catalog.index().await?.and_then(|index| {
+                index
+                    .document(slug)
+                    .map(|digest| format!("{digest}{}", index.shell))
+            }),
+            None => None,
+        }
+        .unwrap_or_else(|| catalog.version.clone());
+        let key = page_key(&generation, ASSET_VERSION, &self.path, query);
         let now = js_sys::Date::now();
         let cache = Cache::default();
         if !self.wants_fresh_render() {
-            if let Some(page) = memo::get(&catalog.version, key.as_str(), now) {
+            if let Some(page) = memo::get(key.as_str(), now) {
                 self.cache_hit.set(true);
                 return Ok(self.answer(&page)?);
             }
             if let Some(mut hit) = cache.get(key.as_str(), true).await? {
                 self.cache_hit.set(true);
                 let page = kept(&mut hit, now + f64::from(NEGATIVE_TTL) * 1000.0).await?;
-                memo::put(&catalog.version, key.as_str(), page.clone());
+                memo::put(key.as_str(), page.clone());
                 return Ok(self.answer(&page)?);
             }
         }
@@ -168,7 +209,6 @@ impl Edge {
             );
             return Err(unavailable(&reason));
         };
-        let version = catalog.version.clone();
         let (mut rendered, ttl) = match render(Snapshot { catalog, index }).await? {
             Rendered::Fresh(r) => (r, self.config.page_ttl),
             Rendered::Missing(r) => (r, NEGATIVE_TTL),
@@ -176,7 +216,7 @@ impl Edge {
         let control = format!("public, max-age={}, s-maxage={ttl}", ttl.min(60));
         rendered.headers().set("cache-control", &control)?;
         let page = kept(&mut rendered, now + f64::from(ttl) * 1000.0).await?;
-        memo::put(&version, key.as_str(), page.clone());
+        memo::put(key.as_str(), page.clone());
         let stored = response_of(&page)?;
         stored
             .headers()

@@ -17,6 +17,7 @@ mod origin;
 mod pages;
 mod personal;
 mod policy;
+mod prune;
 mod publish;
 mod session;
 mod throttle;
@@ -70,6 +71,7 @@ async fn route(edge: &mut Edge) -> EdgeResult {
         Route::ApiProducts => api::products(edge).await,
         Route::ApiProduct(slug) => api::product(edge, &slug).await,
         Route::Publish => publish::publish(edge).await,
+        Route::PublishState => publish::state(edge).await,
         Route::Account(page) => account::route(edge, page).await,
         Route::Canonical(path) => {
             // The same request at its one canonical address (the query is kept; the cache key ignores

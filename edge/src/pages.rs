@@ -50,9 +50,9 @@ pub(crate) async fn category(edge: &Edge, slug: &str) -> EdgeResult {
 /// The product page. Its add-to-cart form carries a placeholder key; every response served (hit or miss)
 /// gets its own fresh key (see `personal`), so the shared cached HTML never gives two views the same key.
 pub(crate) async fn product(edge: &Edge, slug: &str) -> EdgeResult {
-    edge.cached(None, |snap| async move {
+    edge.cached_product(slug, |snap| async move {
         let categories = snap.index.categories.clone();
-        Ok(match snap.catalog.product(slug).await? {
+        Ok(match snap.product(slug).await? {
             Some(product) => Rendered::Fresh(html(
                 &edge.config,
                 Page::Product(Box::new(product)),

@@ -9,38 +9,47 @@ use crate::schedule;
 use crate::worker::Workers;
 use std::time::{Duration, Instant};
 
-/// `jobs worker`: every job's worker, housekeeping (order expiry, idle carts), and the product-sync
-/// schedule when one is configured.
+/// `jobs worker`: every job's worker, the outbox relay, housekeeping (order expiry, idle carts), and the
+/// product-sync schedule when one is configured.
 pub async fn worker(queue: &QueueArgs, args: WorkerArgs) -> anyhow::Result<()> {
     let ctx = args.context().await?;
     let housekeeping = crate::housekeeping::run(ctx.db.clone(), args.housekeeping());
     let queues = Queues::connect(&queue.redis_url, &queue.namespace).await?;
+    let relay = args
+        .relay
+        .enabled
+        .then(|| crate::relay::run(ctx.db.clone(), queues.clone(), args.relay.settings()));
+    let schedule = args
+        .feed_url
+        .zip(args.sync_every_secs)
+        .map(|(feed_url, secs)| {
+            let every = Duration::from_secs(secs);
+            schedule::run(
+                queue.redis_url.clone(),
+                queue.namespace.clone(),
+                schedule::Schedule { every, feed_url },
+            )
+        });
     let settings = JobSettings {
         product_sync: args.product_sync.clone(),
     };
     let workers =
         registry::register_all(Workers::new(ctx, queues, args.retry.settings()), &settings);
     let run = workers.run(meridian_runtime::shutdown_signal());
-    // Housekeeping never ends; it is dropped once the worker has shut down.
-    let work = async {
-        tokio::select! {
-            done = run => done,
-            () = housekeeping => Ok(()),
-        }
-    };
-    let Some((feed_url, secs)) = args.feed_url.zip(args.sync_every_secs) else {
-        return work.await;
-    };
-    let every = Duration::from_secs(secs);
-    let schedule = schedule::run(
-        queue.redis_url.clone(),
-        queue.namespace.clone(),
-        schedule::Schedule { every, feed_url },
-    );
-    // The schedule never ends; it is dropped once the worker has shut down.
+    // The relay, housekeeping and the schedule never end; they are dropped once the workers have shut down.
     tokio::select! {
-        done = work => done,
-        () = schedule => Ok(()),
+        done = run => done,
+        () = housekeeping => Ok(()),
+        () = optional(relay) => Ok(()),
+        () = optional(schedule) => Ok(()),
+    }
+}
+
+/// Runs `task` if there is one; otherwise never finishes.
+async fn optional(task: Option<impl std::future::Future<Output = ()>>) {
+    match task {
+        Some(task) => task.await,
+        None => std::future::pending().await,
     }
 }
 
@@ -104,6 +113,21 @@ pub async fn dead_letters(queue: &QueueArgs, command: DeadLetterCommand) -> anyh
                     l.id, l.job, l.attempts, l.payload, l.error
                 );
             }
+        }
+        DeadLetterCommand::Show { id } => {
+            let letter = dead
+                .get(id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no dead letter {id}"))?;
+            println!("id:        {}", letter.id);
+            println!("job:       {}", letter.job);
+            println!("attempts:  {}", letter.attempts);
+            println!("failed at: {} (unix seconds)", letter.failed_at);
+            println!("error:     {}", letter.error);
+            println!(
+                "payload:\n{}",
+                serde_json::to_string_pretty(&letter.payload)?
+            );
         }
         DeadLetterCommand::Retry { id: Some(id), .. } => {
             anyhow::ensure!(

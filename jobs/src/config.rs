@@ -49,6 +49,8 @@ pub struct WorkerArgs {
     #[command(flatten)]
     pub retry: RetryArgs,
     #[command(flatten)]
+    pub relay: RelayArgs,
+    #[command(flatten)]
     pub product_sync: product_sync::Settings,
     /// Expire unpaid orders and sweep idle carts this often.
     #[arg(long, env = "HOUSEKEEPING_INTERVAL_SECONDS", default_value_t = 30)]
@@ -81,6 +83,30 @@ pub struct RetryArgs {
     pub retry_backoff_max_secs: u64,
 }
 
+/// The outbox relay every worker runs (several relays share the rows; see `relay`).
+#[derive(Debug, Clone, Args)]
+pub struct RelayArgs {
+    /// Run the outbox relay in this worker.
+    #[arg(long = "relay", env = "JOBS_RELAY", default_value_t = true, action = clap::ArgAction::Set)]
+    pub enabled: bool,
+    /// Longest wait between looks at the outbox when no notification arrives, in milliseconds.
+    #[arg(long, env = "RELAY_POLL_MS", default_value_t = 2000)]
+    pub relay_poll_ms: u64,
+    /// An event whose jobs have not all reported after this many seconds is sent to them again.
+    #[arg(long, env = "RELAY_REDELIVER_SECONDS", default_value_t = 300)]
+    pub relay_redeliver_secs: u64,
+}
+
+impl RelayArgs {
+    pub fn settings(&self) -> crate::relay::RelaySettings {
+        crate::relay::RelaySettings {
+            poll: Duration::from_millis(self.relay_poll_ms.max(10)),
+            redeliver_after: Duration::from_secs(self.relay_redeliver_secs.max(1)),
+            ..crate::relay::RelaySettings::default()
+        }
+    }
+}
+
 impl RetryArgs {
     pub fn settings(&self) -> RetrySettings {
         RetrySettings {
@@ -101,7 +127,8 @@ impl WorkerArgs {
         };
         // Imports run longer statements than API requests; the timeouts still stop a runaway one.
         let settings = meridian_store::PoolSettings {
-            max_connections: 4,
+            // Jobs, housekeeping, the relay and the publisher's lock each hold one at times.
+            max_connections: 8,
             statement_timeout: Duration::from_secs(60),
             lock_timeout: Duration::from_secs(10),
             ..meridian_store::PoolSettings::default()
@@ -140,6 +167,8 @@ pub struct EnqueueArgs {
 pub enum DeadLetterCommand {
     /// List them, oldest first.
     List,
+    /// Show one in full (payload pretty-printed, the error, when it failed).
+    Show { id: u64 },
     /// Enqueue one (by id) or all of them again, as they were.
     Retry {
         #[arg(required_unless_present = "all")]

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;
 use std::future::Future;
+use std::time::Duration;
 
 /// A background job, in the spirit of crates.io's `BackgroundJob`.
 ///
@@ -18,8 +19,18 @@ pub trait Job: Serialize + DeserializeOwned + Clone + Send + Sync + Unpin + 'sta
     /// The job's name: its queue is `<namespace>:<NAME>`, and dead letters and logs say it.
     const NAME: &'static str;
 
+    /// How often an idle worker of this job looks for new jobs (apalis-redis fetches on its heartbeat).
+    /// Most jobs can wait a couple of seconds; one on a latency budget sets less.
+    const POLL: Duration = Duration::from_secs(2);
+
     /// The job's own settings (read once at start-up), next to the clients every job shares.
     type Settings: Clone + Send + Sync + 'static;
+
+    /// The outbox event this job handles, if it is an [`crate::events::EventJob`]: the worker then runs it
+    /// at most once per event (it keeps a receipt) however often the event is delivered.
+    fn event_id(&self) -> Option<i64> {
+        None
+    }
 
     /// Does the work. Return a [`Refusal`] (inside the `anyhow::Error`) when retrying cannot help: the
     /// job then goes straight to the dead letters instead of being retried.

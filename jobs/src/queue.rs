@@ -40,12 +40,15 @@ impl Queues {
 
     /// The storage of `J`'s queue.
     pub fn storage<J: Job>(&self) -> RedisStorage<J> {
-        // apalis-redis fetches new jobs on its heartbeat: 2s keeps an enqueued job from waiting ~30s (the
-        // default); 15 missed beats (30s) before a worker's jobs count as orphaned and are re-queued.
+        // apalis-redis fetches new jobs on its heartbeat: `J::POLL` (2s unless the job says less) keeps an
+        // enqueued job from waiting ~30s (the default). A worker's jobs count as orphaned, and are
+        // re-queued, after 30s of missed beats whatever the interval.
+        let poll = J::POLL.max(Duration::from_millis(50));
+        let missed = (Duration::from_secs(30).as_millis() / poll.as_millis()).max(3);
         let config = Config::default()
             .queue(queue_name::<J>(&self.namespace))
-            .heartbeat_interval(Duration::from_secs(2))
-            .missed_heartbeats(15);
+            .heartbeat_interval(poll)
+            .missed_heartbeats(usize::try_from(missed).unwrap_or(usize::MAX));
         RedisStorage::new(self.conn.clone()).with_config(config)
     }
 

@@ -1,9 +1,12 @@
-//! Every job this crate runs, in one list: the worker registers them all, and a dead letter is re-enqueued
-//! by name. A new job (inventory, reports, notifications) adds its line in both functions, nothing else.
+//! Every job this crate runs, in one list: the worker registers them all, the relay routes outbox events
+//! to the event jobs, and a dead letter is re-enqueued by name. A new job adds its line in each function
+//! below, nothing else.
 
 use crate::dead_letters::DeadLetters;
+use crate::events::{handles, Event, EventJob};
 use crate::job::Job;
 use crate::product_sync::{self, ProductSync};
+use crate::publish::RefreshEdge;
 use crate::queue::Queues;
 use crate::worker::Workers;
 
@@ -15,7 +18,29 @@ pub struct JobSettings {
 
 /// Registers a worker for each job.
 pub fn register_all(workers: Workers, settings: &JobSettings) -> Workers {
-    workers.register::<ProductSync>(settings.product_sync.clone())
+    workers
+        .register::<ProductSync>(settings.product_sync.clone())
+        .register::<RefreshEdge>(())
+}
+
+/// The names of the event jobs that handle `topic` (none: the relay marks the row done at once).
+pub fn jobs_for(topic: &str) -> Vec<&'static str> {
+    let mut jobs = Vec::new();
+    let mut route = |handled: bool, name: &'static str| {
+        if handled {
+            jobs.push(name);
+        }
+    };
+    route(handles::<RefreshEdge>(topic), RefreshEdge::NAME);
+    jobs
+}
+
+/// Enqueues the event job called `name` for `event`.
+pub async fn enqueue_event(queues: &Queues, name: &str, event: Event) -> anyhow::Result<()> {
+    match name {
+        RefreshEdge::NAME => queues.enqueue(RefreshEdge::for_event(event)).await,
+        other => anyhow::bail!("unknown event job {other:?}"),
+    }
 }
 
 /// Enqueues the job called `name` from its JSON payload (a dead letter's).
@@ -26,6 +51,7 @@ pub async fn enqueue_json(
 ) -> anyhow::Result<()> {
     match name {
         ProductSync::NAME => queues.enqueue(parse::<ProductSync>(payload)?).await,
+        RefreshEdge::NAME => queues.enqueue(parse::<RefreshEdge>(payload)?).await,
         other => anyhow::bail!("unknown job {other:?}"),
     }
 }

@@ -1,6 +1,7 @@
 //! The worker process, generic over [`Job`]: one apalis worker per registered job, bounded retries with
 //! exponential backoff, dead letters on the last attempt, graceful shutdown on SIGINT/SIGTERM (in-flight
-//! jobs finish, up to a timeout).
+//! jobs finish, up to a timeout). A job that handles an outbox event runs once per event: the worker keeps a
+//! receipt (`meridian_store::receipts`) and skips an event that already has one.
 
 use crate::dead_letters::DeadLetters;
 use crate::job::{is_refusal, Job};
@@ -9,6 +10,7 @@ use crate::JobContext;
 use apalis::layers::retry::backoff::{ExponentialBackoffMaker, MakeBackoff};
 use apalis::layers::retry::HasherRng;
 use apalis::prelude::*;
+use meridian_store::receipts::{self, Outcome};
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -44,7 +46,19 @@ async fn handle<J: Job>(
     retry: Data<RetrySettings>,
     attempt: Attempt,
 ) -> Result<(), BoxDynError> {
+    let event = job.event_id();
+    if let Some(event) = event {
+        if receipts::is_done(&ctx.db, event, J::NAME).await? {
+            tracing::debug!(job = J::NAME, event, "already handled; skipped");
+            // Marks the outbox row done if the first delivery's mark was lost with a relay crash.
+            receipts::record(&ctx.db, event, J::NAME, Outcome::Done).await?;
+            return Ok(());
+        }
+    }
     let Err(error) = job.run(&ctx, &settings).await else {
+        if let Some(event) = event {
+            receipts::record(&ctx.db, event, J::NAME, Outcome::Done).await?;
+        }
         return Ok(());
     };
     let message = format!("{error:#}");
@@ -53,6 +67,12 @@ async fn handle<J: Job>(
     if !refused && attempts <= retry.retries {
         tracing::warn!(job = J::NAME, attempt = attempts, error = %message, "job failed; will retry");
         return Err(message.into());
+    }
+    if let Some(event) = event {
+        // Stops the relay sending the event to this job again; a retried dead letter overwrites it.
+        if let Err(e) = receipts::record(&ctx.db, event, J::NAME, Outcome::Dead).await {
+            tracing::error!(job = J::NAME, event, error = %e, "could not record the dead receipt");
+        }
     }
     match dead.record(&job, &message, attempts).await {
         Ok(id) => {

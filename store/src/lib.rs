@@ -18,6 +18,7 @@ pub mod orders;
 pub mod outbox;
 pub mod payments;
 pub mod promos;
+pub mod receipts;
 pub mod resets;
 pub mod stock_alerts;
 pub mod verifications;

@@ -24,6 +24,7 @@ fn builders_and_matcher_agree() {
         Route::ApiProduct("mug".into())
     );
     assert_eq!(match_route("POST", PUBLISH), Route::Publish);
+    assert_eq!(match_route("GET", PUBLISH), Route::PublishState);
 }
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -83,7 +84,7 @@ fn methods_must_match() {
     assert_eq!(match_route("POST", &product("mug")), Route::NotFound);
     assert_eq!(match_route("GET", API_CART_LINES), Route::ApiNotFound);
     assert_eq!(match_route("DELETE", API_CART), Route::ApiNotFound);
-    assert_eq!(match_route("GET", PUBLISH), Route::NotFound);
+    assert_eq!(match_route("PUT", PUBLISH), Route::NotFound);
 }
 
 #[test]

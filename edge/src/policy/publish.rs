@@ -21,37 +21,56 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// A refused batch: status and a message for the publishing job.
 pub(crate) type Refusal = (u16, String);
 
-/// The version must be a plain KV key segment, the batch bounded, and every slug the catalog's shape (a
-/// slug becomes part of a KV key and a URL).
+/// The version and every digest must be plain KV key segments, the batch bounded, every slug the
+/// catalog's shape (a slug becomes part of a KV key and a URL), and the index's documents sorted by slug
+/// (the edge looks them up by binary search).
 pub(crate) fn check_batch(batch: &PublishBatch) -> Result<(), Refusal> {
-    if batch.version.is_empty()
-        || batch.version.len() > 64
-        || !batch.version.bytes().all(|b| b.is_ascii_alphanumeric())
-    {
+    if !is_key_segment(&batch.version) {
         return Err((
             422,
             "The version must be 1 to 64 ASCII letters or digits.".into(),
         ));
     }
-    if batch.products.len() > MAX_PUBLISH_BATCH {
+    if batch.documents.len() > MAX_PUBLISH_BATCH {
         return Err((
             413,
-            format!("At most {MAX_PUBLISH_BATCH} products per publish call."),
+            format!("At most {MAX_PUBLISH_BATCH} documents per publish call."),
         ));
     }
-    if let Some(bad) = batch.products.iter().find(|p| !is_slug(&p.slug)) {
+    let sent = batch.documents.iter().map(|d| (&d.product.slug, &d.digest));
+    let listed = batch
+        .index
+        .iter()
+        .flat_map(|i| i.documents.iter().map(|d| (&d.slug, &d.digest)));
+    if let Some((slug, digest)) = sent
+        .chain(listed)
+        .find(|(slug, digest)| !is_slug(slug) || !is_key_segment(digest))
+    {
         return Err((
             422,
-            format!("Product slug {:?} is not a valid slug.", bad.slug),
+            format!("Document {slug:?} ({digest:?}) needs a valid slug and a 1 to 64 letter or digit digest."),
         ));
     }
+    if let Some(index) = &batch.index {
+        if index.documents.windows(2).any(|w| w[0].slug >= w[1].slug) {
+            return Err((
+                422,
+                "The index's documents must be sorted by slug, each once.".into(),
+            ));
+        }
+    }
     Ok(())
+}
+
+fn is_key_segment(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use meridian_domain::{Category, ProductDetail};
+    use meridian_domain::publish::{Document, DocumentRef};
+    use meridian_domain::{CatalogIndex, Category, ProductDetail};
 
     fn batch(version: &str, slugs: &[&str]) -> PublishBatch {
         let product = |slug: &&str| ProductDetail {
@@ -71,7 +90,14 @@ mod tests {
         };
         PublishBatch {
             version: version.into(),
-            products: slugs.iter().map(product).collect(),
+            sequence: 1,
+            documents: slugs
+                .iter()
+                .map(|slug| Document {
+                    digest: "d1".into(),
+                    product: product(slug),
+                })
+                .collect(),
             index: None,
         }
     }
@@ -104,5 +130,20 @@ mod tests {
         let many: Vec<String> = (0..=MAX_PUBLISH_BATCH).map(|i| format!("p{i}")).collect();
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
         assert_eq!(check_batch(&batch("v1", &many)).unwrap_err().0, 413);
+        let mut bad_digest = batch("v1", &["mug"]);
+        bad_digest.documents[0].digest = "../x".into();
+        assert_eq!(check_batch(&bad_digest).unwrap_err().0, 422);
+        let doc = |slug: &str| DocumentRef {
+            slug: slug.into(),
+            digest: "d1".into(),
+        };
+        let mut unsorted = batch("v1", &[]);
+        unsorted.index = Some(CatalogIndex {
+            documents: vec![doc("tee"), doc("mug")],
+            ..CatalogIndex::default()
+        });
+        assert_eq!(check_batch(&unsorted).unwrap_err().0, 422);
+        unsorted.index.as_mut().unwrap().documents.sort();
+        assert_eq!(check_batch(&unsorted), Ok(()));
     }
 }

@@ -10,7 +10,6 @@ pub mod description;
 pub mod fetch;
 pub mod keys;
 pub mod normalize;
-pub mod publish;
 pub mod shopify;
 pub mod supplier;
 pub mod text;
@@ -211,9 +210,10 @@ async fn publish_catalog(ctx: &JobContext) -> anyhow::Result<Option<String>> {
     let Some(edge) = &ctx.edge else {
         return Ok(None);
     };
-    let snapshot = publish::snapshot(&ctx.db).await?;
-    let receipt = publish::publish(&ctx.http, &edge.url, &edge.token, &snapshot).await?;
-    Ok(Some(receipt.version))
+    match crate::publish::publish_latest(&ctx.db, &ctx.http, edge, None).await? {
+        crate::publish::Published::Version { version, .. } => Ok(Some(version)),
+        crate::publish::Published::AlreadyCovered => Ok(None),
+    }
 }
 
 fn log_reasons(reasons: &[SkipReason]) {

@@ -6,7 +6,8 @@ use axum::response::Redirect;
 use axum::routing::get;
 use axum::{Json, Router};
 use meridian_jobs::job::is_refusal;
-use meridian_jobs::product_sync::{self, publish, supplier, ProductSync, Settings};
+use meridian_jobs::product_sync::{self, supplier, ProductSync, Settings};
+use meridian_jobs::publish;
 use sqlx::PgPool;
 
 #[sqlx::test(migrator = "meridian_store::MIGRATOR")]
@@ -14,7 +15,7 @@ async fn a_feed_that_would_archive_too_much_is_refused_unless_forced(pool: PgPoo
     let full = demo_feed();
     let ctx = import_only(&pool);
     sync_feed(&ctx, full.clone()).await.unwrap();
-    let before = publish::snapshot(&pool).await.unwrap();
+    let before = publish::snapshot::snapshot(&pool, 0).await.unwrap();
 
     let mut short = full[..40].to_vec();
     short[0].variants[0].price = "1.00".into();
@@ -25,7 +26,7 @@ async fn a_feed_that_would_archive_too_much_is_refused_unless_forced(pool: PgPoo
         "{error:#}"
     );
     assert_eq!(
-        publish::snapshot(&pool).await.unwrap(),
+        publish::snapshot::snapshot(&pool, 0).await.unwrap(),
         before,
         "nothing changed, not even the price"
     );

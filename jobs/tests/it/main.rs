@@ -3,8 +3,10 @@
 
 mod common;
 mod dead_letters;
+mod fake_edge;
 mod feeds;
 mod guards;
 mod housekeeping;
+mod relay;
 mod schedule;
 mod sync;

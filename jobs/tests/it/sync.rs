@@ -3,43 +3,15 @@
 //! Needs `DATABASE_URL` and `REDIS_URL` (`cargo xtask test` sets both).
 
 use crate::common::{demo_feed, import_only, redis_url, serve, settings, stop_worker, sync_feed};
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::{Json, Router};
-use meridian_domain::publish::{PublishBatch, PublishReceipt};
+use crate::fake_edge::{self, Published, TOKEN};
 use meridian_jobs::product_sync::fetch::{self, Limits};
 use meridian_jobs::product_sync::{supplier, ProductSync};
 use meridian_jobs::queue::{self, Queues};
 use meridian_jobs::worker::{RetrySettings, Workers};
 use meridian_jobs::{http_client, EdgeTarget, JobContext};
 use sqlx::PgPool;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
-
-const TOKEN: &str = "test-publish-token-0123456789abcdef";
-
-type Published = Arc<Mutex<Vec<PublishBatch>>>;
-
-/// Records what the job publishes, checking the token like the worker does.
-async fn capture(
-    State(seen): State<Published>,
-    headers: HeaderMap,
-    Json(s): Json<PublishBatch>,
-) -> Result<Json<PublishReceipt>, StatusCode> {
-    if headers.get("authorization").and_then(|v| v.to_str().ok())
-        != Some(&format!("Bearer {TOKEN}"))
-    {
-        return Err(StatusCode::UNAUTHORIZED);
-    }
-    let receipt = PublishReceipt {
-        version: s.version.clone(),
-        documents: s.products.len() as u32 + u32::from(s.index.is_some()),
-        pruned: 0,
-    };
-    seen.lock().unwrap().push(s);
-    Ok(Json(receipt))
-}
 
 async fn wait_for_runs(pool: &PgPool, n: i64) {
     for _ in 0..240 {
@@ -71,12 +43,7 @@ async fn syncing_twice_through_redis_changes_nothing_the_second_time(pool: PgPoo
     let feed_len = feed.len() as i64;
     let supplier_url = serve(supplier::router(feed)).await;
     let published: Published = Arc::default();
-    let edge_url = serve(
-        Router::new()
-            .route("/_meridian/publish", post(capture))
-            .with_state(published.clone()),
-    )
-    .await;
+    let edge_url = serve(fake_edge::router(published.clone())).await;
 
     let namespace = format!("meridian-test-{}", uuid::Uuid::new_v4());
     let ctx = JobContext {
@@ -121,15 +88,16 @@ async fn syncing_twice_through_redis_changes_nothing_the_second_time(pool: PgPoo
             .await
             .unwrap();
     assert_eq!(runs, vec![(feed_len as i32, 0, 0), (0, 0, feed_len as i32)]);
-    let published = published.lock().unwrap().clone();
-    assert_eq!(published.len(), 2, "each run published");
+    let published = std::mem::take(&mut published.lock().unwrap().batches);
     assert_eq!(
-        published[0].version, published[1].version,
-        "same catalog, same snapshot version"
+        published.len(),
+        1,
+        "the second run found the edge serving the same snapshot and wrote nothing"
     );
-    assert_eq!(published[0].products.len() as i64, feed_len);
+    assert_eq!(published[0].documents.len() as i64, feed_len);
     let index = published[0].index.as_ref().expect("one batch: it commits");
     assert_eq!(index.cards.len() as i64, feed_len);
+    assert_eq!(index.documents.len() as i64, feed_len);
 
     stop_worker(stop, worker).await;
 }
@@ -173,18 +141,21 @@ async fn what_the_supplier_stops_listing_is_archived_and_can_return(pool: PgPool
     let gone_sku = shrunk[trimmed].variants.pop().unwrap().sku.unwrap();
     let run = sync(shrunk).await.unwrap();
     assert_eq!((run.summary.archived, run.summary.updated), (1, 1));
-    let snapshot = meridian_jobs::product_sync::publish::snapshot(&pool)
+    let snapshot = meridian_jobs::publish::snapshot::snapshot(&pool, 0)
         .await
         .unwrap();
     assert_eq!(snapshot.products.len(), full.len() - 1);
     assert!(
-        snapshot.products.iter().all(|p| p.slug != dropped.handle),
+        snapshot
+            .products
+            .iter()
+            .all(|d| d.product.slug != dropped.handle),
         "the dropped product is not published"
     );
     let skus: Vec<&str> = snapshot
         .products
         .iter()
-        .flat_map(|p| p.variants.iter().map(|v| v.sku.as_str()))
+        .flat_map(|d| d.product.variants.iter().map(|v| v.sku.as_str()))
         .collect();
     assert!(
         !skus.contains(&gone_sku.as_str()),
@@ -197,14 +168,14 @@ async fn what_the_supplier_stops_listing_is_archived_and_can_return(pool: PgPool
         (0, 2),
         "both come back"
     );
-    let back = meridian_jobs::product_sync::publish::snapshot(&pool)
+    let back = meridian_jobs::publish::snapshot::snapshot(&pool, 0)
         .await
         .unwrap();
     assert_eq!(back.products.len(), full.len());
 
     let error = sync(Vec::new()).await.unwrap_err();
     assert!(error.to_string().contains("listed no products"), "{error}");
-    let after = meridian_jobs::product_sync::publish::snapshot(&pool)
+    let after = meridian_jobs::publish::snapshot::snapshot(&pool, 0)
         .await
         .unwrap();
     assert_eq!(after, back, "an empty feed changes nothing");

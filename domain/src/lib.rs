@@ -16,6 +16,7 @@ pub mod order;
 pub mod pricing;
 pub mod promo;
 pub mod publish;
+pub mod reports;
 pub mod routes;
 pub mod saved;
 pub mod settings;

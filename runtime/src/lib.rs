@@ -1,5 +1,9 @@
-//! Process plumbing shared by `origin` and `jobs`: the log format flag, the global subscriber, and the
-//! shutdown signal. Kept apart from both so the jobs worker needs neither the HTTP service nor its stack.
+//! Process plumbing shared by `origin` and `jobs`: the log format flag, the global subscriber, the
+//! shutdown signal, and object storage by URL ([`objects`], feature `objects`). Kept apart from both so the
+//! jobs worker needs neither the HTTP service nor its stack.
+
+#[cfg(feature = "objects")]
+pub mod objects;
 
 use tracing_subscriber::EnvFilter;
 

@@ -18,10 +18,12 @@ pub mod orders;
 pub mod outbox;
 pub mod payments;
 pub mod promos;
+pub mod reports;
 pub mod receipts;
 pub mod resets;
 pub mod stock_alerts;
 pub mod verifications;
+pub mod webhooks;
 pub mod wishlists;
 
 pub use db::{Db, PoolSettings, MIGRATOR};

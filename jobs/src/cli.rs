@@ -7,6 +7,7 @@ use crate::queue::Queues;
 use crate::registry::{self, retry_dead_letter, JobSettings};
 use crate::schedule;
 use crate::worker::Workers;
+use crate::{reports, webhooks};
 use std::time::{Duration, Instant};
 
 /// `jobs worker`: every job's worker, the outbox relay, housekeeping (order expiry, idle carts), and the
@@ -32,7 +33,14 @@ pub async fn worker(queue: &QueueArgs, args: WorkerArgs) -> anyhow::Result<()> {
         });
     let settings = JobSettings {
         product_sync: args.product_sync.clone(),
+        webhooks: webhooks::Settings::new(&args.webhooks, queues.clone(), args.retry.settings()),
+        reports: args.reports.settings()?,
     };
+    let reports = settings.reports.store.is_some().then(|| {
+        let after =
+            Duration::from_secs(u64::from(args.reports.reports_after_midnight_minutes) * 60);
+        reports::schedule::run(queues.clone(), after)
+    });
     let workers =
         registry::register_all(Workers::new(ctx, queues, args.retry.settings()), &settings);
     let run = workers.run(meridian_runtime::shutdown_signal());
@@ -42,6 +50,7 @@ pub async fn worker(queue: &QueueArgs, args: WorkerArgs) -> anyhow::Result<()> {
         () = housekeeping => Ok(()),
         () = optional(relay) => Ok(()),
         () = optional(schedule) => Ok(()),
+        () = optional(reports) => Ok(()),
     }
 }
 

@@ -52,6 +52,10 @@ pub struct WorkerArgs {
     pub relay: RelayArgs,
     #[command(flatten)]
     pub product_sync: product_sync::Settings,
+    #[command(flatten)]
+    pub webhooks: crate::webhooks::WebhookArgs,
+    #[command(flatten)]
+    pub reports: crate::reports::ReportArgs,
     /// Expire unpaid orders and sweep idle carts this often.
     #[arg(long, env = "HOUSEKEEPING_INTERVAL_SECONDS", default_value_t = 30)]
     pub housekeeping_every_secs: u64,

@@ -15,7 +15,9 @@ pub mod publish;
 pub mod queue;
 pub mod registry;
 pub mod relay;
+pub mod reports;
 pub mod schedule;
+pub mod webhooks;
 pub mod worker;
 
 pub use context::{http_client, EdgeTarget, JobContext};

@@ -27,6 +27,8 @@ enum Command {
     /// Jobs that failed for good: list them, or enqueue them again.
     #[command(subcommand)]
     DeadLetters(DeadLetterCommand),
+    /// Make one day's sales report now (default yesterday, UTC) into REPORTS_STORE.
+    Report(meridian_jobs::reports::RunArgs),
     /// Serve a feed file in Shopify's /products.json format (the local supplier stand-in; dev and tests).
     Supplier(SupplierArgs),
 }
@@ -40,5 +42,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Enqueue(args) => cli::enqueue(&cli.queue, args).await,
         Command::DeadLetters(command) => cli::dead_letters(&cli.queue, command).await,
         Command::Supplier(args) => cli::supplier(args).await,
+        Command::Report(args) => meridian_jobs::reports::run_now(args).await,
     }
 }

@@ -8,12 +8,16 @@ use crate::job::Job;
 use crate::product_sync::{self, ProductSync};
 use crate::publish::RefreshEdge;
 use crate::queue::Queues;
+use crate::reports::{self, DailyReport};
+use crate::webhooks::{self, DeliverWebhook, FanOutWebhooks, ReplayWebhook};
 use crate::worker::Workers;
 
 /// The settings of every job, read once at start-up.
 #[derive(Debug, Clone)]
 pub struct JobSettings {
     pub product_sync: product_sync::Settings,
+    pub webhooks: webhooks::Settings,
+    pub reports: reports::Settings,
 }
 
 /// Registers a worker for each job.
@@ -21,6 +25,10 @@ pub fn register_all(workers: Workers, settings: &JobSettings) -> Workers {
     workers
         .register::<ProductSync>(settings.product_sync.clone())
         .register::<RefreshEdge>(())
+        .register::<FanOutWebhooks>(settings.webhooks.clone())
+        .register::<DeliverWebhook>(settings.webhooks.clone())
+        .register::<ReplayWebhook>(settings.webhooks.clone())
+        .register::<DailyReport>(settings.reports.clone())
 }
 
 /// The names of the event jobs that handle `topic` (none: the relay marks the row done at once).
@@ -32,6 +40,8 @@ pub fn jobs_for(topic: &str) -> Vec<&'static str> {
         }
     };
     route(handles::<RefreshEdge>(topic), RefreshEdge::NAME);
+    route(handles::<FanOutWebhooks>(topic), FanOutWebhooks::NAME);
+    route(handles::<ReplayWebhook>(topic), ReplayWebhook::NAME);
     jobs
 }
 
@@ -39,6 +49,8 @@ pub fn jobs_for(topic: &str) -> Vec<&'static str> {
 pub async fn enqueue_event(queues: &Queues, name: &str, event: Event) -> anyhow::Result<()> {
     match name {
         RefreshEdge::NAME => queues.enqueue(RefreshEdge::for_event(event)).await,
+        FanOutWebhooks::NAME => queues.enqueue(FanOutWebhooks::for_event(event)).await,
+        ReplayWebhook::NAME => queues.enqueue(ReplayWebhook::for_event(event)).await,
         other => anyhow::bail!("unknown event job {other:?}"),
     }
 }
@@ -52,6 +64,10 @@ pub async fn enqueue_json(
     match name {
         ProductSync::NAME => queues.enqueue(parse::<ProductSync>(payload)?).await,
         RefreshEdge::NAME => queues.enqueue(parse::<RefreshEdge>(payload)?).await,
+        FanOutWebhooks::NAME => queues.enqueue(parse::<FanOutWebhooks>(payload)?).await,
+        DeliverWebhook::NAME => queues.enqueue(parse::<DeliverWebhook>(payload)?).await,
+        ReplayWebhook::NAME => queues.enqueue(parse::<ReplayWebhook>(payload)?).await,
+        DailyReport::NAME => queues.enqueue(parse::<DailyReport>(payload)?).await,
         other => anyhow::bail!("unknown job {other:?}"),
     }
 }

@@ -8,5 +8,7 @@ mod feeds;
 mod guards;
 mod housekeeping;
 mod relay;
+mod reports;
 mod schedule;
 mod sync;
+mod webhooks;

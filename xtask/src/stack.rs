@@ -116,6 +116,8 @@ impl Stack {
         // The payment stand-in's keys are random per stack, like Stripe test-mode keys per account.
         let stripe_key = format!("sk_test_{}", random_token()?);
         let webhook_secret = format!("whsec_{}", random_token()?);
+        // The daily sales reports: the jobs write them here, the origin's admin API serves them.
+        let reports_store = std::path::absolute(stack.logs.join("reports"))?;
         let mut origin = Command::new(bin("origin"));
         origin
             .arg("serve")
@@ -126,7 +128,8 @@ impl Stack {
             .env("STRIPE_API_BASE", stack.psp_url())
             .env("STRIPE_SECRET_KEY", &stripe_key)
             .env("STRIPE_WEBHOOK_SECRET", &webhook_secret)
-            .env("SESSION_SIGNING_KEY", &stack.session_signing_key);
+            .env("SESSION_SIGNING_KEY", &stack.session_signing_key)
+            .env("REPORTS_STORE", &reports_store);
         stack.spawn("origin", origin)?;
         let mut psp = Command::new(bin("psp"));
         psp.env("PSP_LISTEN", format!("127.0.0.1:{psp_port}"))
@@ -192,6 +195,7 @@ impl Stack {
         // Tests make an order due and watch it expire; a short round keeps them quick.
         let housekeeping = if mode == Mode::Dev { "10" } else { "1" };
         jobs.env("HOUSEKEEPING_INTERVAL_SECONDS", housekeeping);
+        jobs.env("REPORTS_STORE", &reports_store);
         stack.spawn("jobs", jobs)?;
 
         step("first product sync from the supplier stand-in");

@@ -41,8 +41,9 @@ pub enum ApiKeyCommand {
         /// Who or what the key is for, e.g. "warehouse".
         #[arg(long)]
         name: String,
-        /// `orders:read` and/or `orders:write`; repeat the flag for several.
-        #[arg(long = "scope", required = true, value_parser = ["orders:read", "orders:write"])]
+        /// `orders:read`, `orders:write`, `inventory:read`, `inventory:write`, `webhooks:read`,
+        /// `webhooks:write`, `reports:read`; repeat the flag for several.
+        #[arg(long = "scope", required = true, value_parser = meridian_store::api_keys::SCOPES)]
         scopes: Vec<String>,
     },
     /// Revoke a key by its public prefix (`mk_…`).

@@ -6,7 +6,23 @@ use crate::StoreError;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
-pub const SCOPES: [&str; 2] = ["orders:read", "orders:write"];
+/// Every scope a key may have (the `api_keys_scopes_check` constraint lists the same).
+pub const SCOPES: [&str; 7] = [
+    "orders:read",
+    "orders:write",
+    "inventory:read",
+    "inventory:write",
+    "webhooks:read",
+    "webhooks:write",
+    "reports:read",
+];
+
+/// An unrevoked key, as the admin API sees its caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub id: i64,
+    pub scopes: Vec<String>,
+}
 
 /// A new key: the secret to hand over (once) and its public prefix.
 #[derive(Debug)]
@@ -30,11 +46,12 @@ pub async fn create(pool: &PgPool, name: &str, scopes: &[String]) -> Result<NewK
     Ok(NewKey { key, prefix })
 }
 
-/// The scopes of an unrevoked key, or `None` for an unknown or revoked one. The lookup is by hash, so
-/// no comparison of secrets happens in our code at all.
-pub async fn scopes(pool: &PgPool, key: &str) -> Result<Option<Vec<String>>, StoreError> {
-    let row = sqlx::query_scalar!(
-        "SELECT scopes FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL",
+/// The unrevoked key `key`, or `None` for an unknown or revoked one. The lookup is by hash, so no
+/// comparison of secrets happens in our code at all.
+pub async fn find(pool: &PgPool, key: &str) -> Result<Option<Caller>, StoreError> {
+    let row = sqlx::query_as!(
+        Caller,
+        "SELECT id, scopes FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL",
         hash(key)
     )
     .fetch_optional(pool)

@@ -19,7 +19,7 @@ impl FromRequestParts<AppState> for CanRead {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        require(parts, state, "orders:read").await.map(|()| Self)
+        require(parts, state, "orders:read").await.map(|_| Self)
     }
 }
 
@@ -27,11 +27,16 @@ impl FromRequestParts<AppState> for CanWrite {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        require(parts, state, "orders:write").await.map(|()| Self)
+        require(parts, state, "orders:write").await.map(|_| Self)
     }
 }
 
-async fn require(parts: &Parts, state: &AppState, scope: &'static str) -> Result<(), ApiError> {
+/// The id of the caller's key, if it is valid and has `scope`.
+pub(super) async fn require(
+    parts: &Parts,
+    state: &AppState,
+    scope: &'static str,
+) -> Result<i64, ApiError> {
     let key = parts
         .headers
         .get(AUTHORIZATION)
@@ -39,11 +44,11 @@ async fn require(parts: &Parts, state: &AppState, scope: &'static str) -> Result
         .and_then(|v| v.strip_prefix("Bearer "))
         .filter(|k| k.starts_with("mk_") && k.len() <= 100)
         .ok_or(ApiError::NoApiKey)?;
-    let scopes = meridian_store::api_keys::scopes(state.db.write(), key)
+    let caller = meridian_store::api_keys::find(state.db.write(), key)
         .await?
         .ok_or(ApiError::NoApiKey)?;
-    if scopes.iter().any(|s| s == scope) {
-        Ok(())
+    if caller.scopes.iter().any(|s| s == scope) {
+        Ok(caller.id)
     } else {
         Err(ApiError::Forbidden(scope))
     }

@@ -3,6 +3,7 @@
 //! Callers authenticate with API keys (`origin api-key create`), each limited to scopes; the OpenAPI
 //! document at `/admin/api/openapi.json` describes it all.
 
+mod inventory;
 mod keys;
 mod openapi;
 mod orders;
@@ -20,5 +21,7 @@ pub fn openapi_document() -> &'static str {
 pub(crate) const PREFIX: &str = "/admin/api";
 
 pub(crate) fn router() -> Router<AppState> {
-    orders::router().merge(openapi::router())
+    orders::router()
+        .merge(inventory::router())
+        .merge(openapi::router())
 }

@@ -14,6 +14,7 @@ mod checkout;
 mod common;
 mod health;
 mod idempotency;
+mod inventory;
 mod orders;
 mod oversell;
 mod payments;

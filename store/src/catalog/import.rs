@@ -91,6 +91,9 @@ pub async fn upsert_products(
     products: &[ImportProduct],
 ) -> Result<ImportSummary, StoreError> {
     let mut tx = super::counts::begin_catalog_write(pool).await?;
+    // A new variant's initial stock is its first movement.
+    let why = "new variant from the product sync";
+    crate::inventory::attribute(&mut tx, crate::inventory::Source::Sync, why, None).await?;
     let mut summary = ImportSummary::default();
     for product in products {
         summary.add(import_product(&mut tx, product, &SupplierData::default()).await?);
@@ -108,6 +111,9 @@ pub async fn upsert_products_isolated(
     supplier: &SupplierData,
 ) -> Result<(ImportSummary, Vec<(i64, String)>), StoreError> {
     let mut tx = super::counts::begin_catalog_write(pool).await?;
+    // A new variant's initial stock is its first movement.
+    let why = "new variant from the product sync";
+    crate::inventory::attribute(&mut tx, crate::inventory::Source::Sync, why, None).await?;
     let mut summary = ImportSummary::default();
     let mut refused = Vec::new();
     for product in products {

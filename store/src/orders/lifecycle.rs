@@ -2,6 +2,7 @@
 //! from, to, cause) and, where others must hear of it, an outbox row — all in the caller's transaction,
 //! with the order's row locked so two changes of one order apply one after the other.
 
+use crate::inventory::{self, Source};
 use crate::outbox::{self, topic};
 use crate::{promos, StoreError, Tx};
 use meridian_domain::{OrderStatus, Transition, TransitionError};
@@ -125,6 +126,13 @@ pub(super) async fn release(
     cause: &str,
 ) -> Result<OrderStatus, ChangeError> {
     let next = transition(tx, order, t, cause).await?;
+    let source = if next == OrderStatus::Expired {
+        Source::Expiry
+    } else {
+        Source::Order
+    };
+    let why = format!("order {} {}: {cause}", order.number, next.as_str());
+    inventory::attribute(tx, source, &why, None).await?;
     restock(tx, order.id).await?;
     promos::release(tx, order.id).await?;
     let topic = if next == OrderStatus::Expired {

@@ -3,6 +3,7 @@
 //! the buyer, and refunds recorded — each through the state machine in the caller's transaction.
 
 use super::lifecycle::{transition, ChangeError, Locked};
+use crate::inventory::{self, Source};
 use crate::outbox::{self, topic};
 use crate::{promos, StoreError, Tx};
 use meridian_domain::{OrderStatus, Transition};
@@ -38,6 +39,8 @@ pub async fn pay(
             Paid::Now
         }
         OrderStatus::Expired | OrderStatus::Cancelled => {
+            let why = format!("order {} paid late: its stock reserved again", order.number);
+            inventory::attribute(tx, Source::Order, &why, None).await?;
             if !re_reserve(tx, order.id).await? {
                 return Ok(Paid::StockGone);
             }

@@ -6,6 +6,7 @@
 
 use super::lifecycle::cancel_for_cart;
 use crate::idempotency;
+use crate::inventory::{self, Source};
 use crate::outbox::topic;
 use crate::promos::{self, UseError};
 use crate::{StoreError, Tx};
@@ -120,6 +121,8 @@ pub async fn place(tx: &mut Tx<'_>, order: NewOrder<'_>) -> Result<PlacedOrder, 
     }
     // Stock last: its row locks are the hottest (every buyer of a popular item takes the same row), so
     // they are held only from here to the commit.
+    let why = format!("order {} placed", placed.number);
+    inventory::attribute(tx, Source::Order, &why, None).await?;
     reserve_lines(tx, row.id, c).await?;
     Ok(placed)
 }

@@ -35,7 +35,10 @@ pub async fn worker(queue: &QueueArgs, args: WorkerArgs) -> anyhow::Result<()> {
         product_sync: args.product_sync.clone(),
         webhooks: webhooks::Settings::new(&args.webhooks, queues.clone(), args.retry.settings()),
         reports: args.reports.settings()?,
+        inventory: args.inventory.clone(),
     };
+    args.inventory.apply(&ctx.db).await?;
+    let inventory = args.inventory.schedule(&queue.redis_url, &queue.namespace);
     let reports = settings.reports.store.is_some().then(|| {
         let after =
             Duration::from_secs(u64::from(args.reports.reports_after_midnight_minutes) * 60);
@@ -51,6 +54,7 @@ pub async fn worker(queue: &QueueArgs, args: WorkerArgs) -> anyhow::Result<()> {
         () = optional(relay) => Ok(()),
         () = optional(schedule) => Ok(()),
         () = optional(reports) => Ok(()),
+        () = optional(inventory) => Ok(()),
     }
 }
 
@@ -158,5 +162,5 @@ pub async fn dead_letters(queue: &QueueArgs, command: DeadLetterCommand) -> anyh
 
 /// `jobs supplier`: the local supplier stand-in.
 pub async fn supplier(args: SupplierArgs) -> anyhow::Result<()> {
-    product_sync::supplier::serve(args.listen, &args.feed).await
+    product_sync::supplier::serve(args.listen, &args.feed, &args.stock).await
 }

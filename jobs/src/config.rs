@@ -56,6 +56,8 @@ pub struct WorkerArgs {
     pub webhooks: crate::webhooks::WebhookArgs,
     #[command(flatten)]
     pub reports: crate::reports::ReportArgs,
+    #[command(flatten)]
+    pub inventory: crate::inventory::Settings,
     /// Expire unpaid orders and sweep idle carts this often.
     #[arg(long, env = "HOUSEKEEPING_INTERVAL_SECONDS", default_value_t = 30)]
     pub housekeeping_every_secs: u64,
@@ -189,6 +191,9 @@ pub struct SupplierArgs {
     pub listen: std::net::SocketAddr,
     #[arg(long, default_value = "demo/products.json")]
     pub feed: PathBuf,
+    /// Stock levels served as `/inventory.csv` (when the file exists).
+    #[arg(long, default_value = "demo/stock.csv")]
+    pub stock: PathBuf,
 }
 
 /// Where to publish, checked at startup: the token is long enough not to be guessed, and it only

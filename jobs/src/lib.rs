@@ -9,6 +9,7 @@ pub mod context;
 pub mod dead_letters;
 pub mod events;
 pub mod housekeeping;
+pub mod inventory;
 pub mod job;
 pub mod product_sync;
 pub mod publish;

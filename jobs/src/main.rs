@@ -31,6 +31,8 @@ enum Command {
     Report(meridian_jobs::reports::RunArgs),
     /// Serve a feed file in Shopify's /products.json format (the local supplier stand-in; dev and tests).
     Supplier(SupplierArgs),
+    /// Enqueue an inventory sync from a supplier's stock-levels CSV.
+    InventorySync(meridian_jobs::inventory::cli::EnqueueArgs),
 }
 
 #[tokio::main]
@@ -43,5 +45,6 @@ async fn main() -> anyhow::Result<()> {
         Command::DeadLetters(command) => cli::dead_letters(&cli.queue, command).await,
         Command::Supplier(args) => cli::supplier(args).await,
         Command::Report(args) => meridian_jobs::reports::run_now(args).await,
+        Command::InventorySync(args) => args.run(&cli.queue).await,
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::dead_letters::DeadLetters;
 use crate::events::{handles, Event, EventJob};
+use crate::inventory::{self, InventorySync};
 use crate::job::Job;
 use crate::product_sync::{self, ProductSync};
 use crate::publish::RefreshEdge;
@@ -18,6 +19,7 @@ pub struct JobSettings {
     pub product_sync: product_sync::Settings,
     pub webhooks: webhooks::Settings,
     pub reports: reports::Settings,
+    pub inventory: inventory::Settings,
 }
 
 /// Registers a worker for each job.
@@ -29,6 +31,7 @@ pub fn register_all(workers: Workers, settings: &JobSettings) -> Workers {
         .register::<DeliverWebhook>(settings.webhooks.clone())
         .register::<ReplayWebhook>(settings.webhooks.clone())
         .register::<DailyReport>(settings.reports.clone())
+        .register::<InventorySync>(settings.inventory.clone())
 }
 
 /// The names of the event jobs that handle `topic` (none: the relay marks the row done at once).
@@ -63,6 +66,7 @@ pub async fn enqueue_json(
 ) -> anyhow::Result<()> {
     match name {
         ProductSync::NAME => queues.enqueue(parse::<ProductSync>(payload)?).await,
+        InventorySync::NAME => queues.enqueue(parse::<InventorySync>(payload)?).await,
         RefreshEdge::NAME => queues.enqueue(parse::<RefreshEdge>(payload)?).await,
         FanOutWebhooks::NAME => queues.enqueue(parse::<FanOutWebhooks>(payload)?).await,
         DeliverWebhook::NAME => queues.enqueue(parse::<DeliverWebhook>(payload)?).await,

@@ -76,7 +76,7 @@ async fn tick(
 
 /// The number of the period we are in (periods count from the Unix epoch, so every process agrees) and
 /// how long until the next one starts.
-fn current_slot(period: Duration) -> (u64, Duration) {
+pub fn current_slot(period: Duration) -> (u64, Duration) {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();

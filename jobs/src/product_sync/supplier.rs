@@ -70,12 +70,23 @@ async fn products_page(
     Ok(Json(serde_json::json!({ "products": items })))
 }
 
-/// Serves the stand-in on `listen` until the process is stopped.
-pub async fn serve(listen: std::net::SocketAddr, feed: &std::path::Path) -> anyhow::Result<()> {
+/// Serves the stand-in on `listen` until the process is stopped: the product feed, and the stock levels
+/// in `stock` (`/inventory.csv`, see `crate::inventory::supplier`) when that file exists.
+pub async fn serve(
+    listen: std::net::SocketAddr,
+    feed: &std::path::Path,
+    stock: &std::path::Path,
+) -> anyhow::Result<()> {
     let products = load_feed_json(feed)?;
+    let count = products.len();
+    let mut routes = router_json(products);
+    match std::fs::read(stock) {
+        Ok(csv) => routes = routes.merge(crate::inventory::supplier::router(csv)),
+        Err(error) => tracing::warn!(%error, path = %stock.display(), "no stock levels served"),
+    }
     let listener = tokio::net::TcpListener::bind(listen).await?;
-    tracing::info!(addr = %listener.local_addr()?, products = products.len(), "supplier stand-in listening");
-    axum::serve(listener, router_json(products))
+    tracing::info!(addr = %listener.local_addr()?, products = count, "supplier stand-in listening");
+    axum::serve(listener, routes)
         .with_graceful_shutdown(meridian_runtime::shutdown_signal())
         .await?;
     Ok(())

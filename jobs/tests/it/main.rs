@@ -7,6 +7,7 @@ mod fake_edge;
 mod feeds;
 mod guards;
 mod housekeeping;
+mod inventory;
 mod relay;
 mod reports;
 mod schedule;

@@ -99,6 +99,10 @@ pub struct Config {
     /// next one answers 429 with `Retry-After`.
     #[arg(long, env = "CART_WRITES_PER_MINUTE", default_value_t = 300)]
     pub cart_writes_per_minute: u32,
+    /// Where the jobs write the daily sales reports (`file:///dir` or `s3://bucket/prefix`, as the jobs'
+    /// REPORTS_STORE); the admin API lists and serves them. Without it, reports answer 503.
+    #[arg(long, env = "REPORTS_STORE")]
+    pub reports_store: Option<String>,
 }
 
 /// Selling: the store's settings, how long an order waits for payment, and the payment provider.

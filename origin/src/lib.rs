@@ -122,6 +122,9 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
         }
         None => tracing::warn!("SESSION_SIGNING_KEY is not set: accounts answer 503"),
     }
+    if let Some(location) = config.reports_store.as_deref() {
+        state = state.with_reports(meridian_runtime::objects::open(location)?);
+    }
     let drain = Duration::from_secs(config.drain_seconds);
     serve_on(listener, state, meridian_runtime::shutdown_signal(), drain).await
 }

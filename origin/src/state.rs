@@ -28,6 +28,8 @@ pub struct AppState {
     pub attempts: Arc<AttemptLimits>,
     /// Cart and checkout writes per client address (see `throttle`).
     pub writes: Arc<AttemptLimits>,
+    /// Where the daily sales reports are (`REPORTS_STORE`); `None`: reports answer 503.
+    pub reports: Option<meridian_runtime::objects::Objects>,
 }
 
 /// How the store sells: settings from the owner, the buyer-facing URL, the payment window.
@@ -58,6 +60,7 @@ impl AppState {
             sessions: None,
             attempts: Arc::new(AttemptLimits::per_minute(limits::DEFAULT_PER_MINUTE)),
             writes: Arc::new(AttemptLimits::per_minute(limits::DEFAULT_WRITES_PER_MINUTE)),
+            reports: None,
         }
     }
 
@@ -76,6 +79,12 @@ impl AppState {
     #[must_use]
     pub fn with_writes_per_minute(mut self, per_minute: u32) -> Self {
         self.writes = Arc::new(AttemptLimits::per_minute(per_minute));
+        self
+    }
+
+    #[must_use]
+    pub fn with_reports(mut self, store: meridian_runtime::objects::Objects) -> Self {
+        self.reports = Some(store);
         self
     }
 

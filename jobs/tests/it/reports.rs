@@ -316,10 +316,7 @@ async fn a_days_report_counts_paid_orders_and_refunds_exactly(pool: PgPool) {
     assert_eq!(refunds.len(), 2);
     assert_eq!(refunds[1]["reason"], "Damaged, \"torn\"\nstrap");
     let taxes = rows(&file("taxes.csv"));
-    let vat_row = taxes
-        .iter()
-        .find(|t| t["tax_label"] == vat)
-        .unwrap();
+    let vat_row = taxes.iter().find(|t| t["tax_label"] == vat).unwrap();
     assert_eq!(
         (int(vat_row, "orders"), int(vat_row, "tax_minor")),
         (1, 712)

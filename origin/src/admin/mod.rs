@@ -7,6 +7,8 @@ mod inventory;
 mod keys;
 mod openapi;
 mod orders;
+mod reports;
+mod webhooks;
 
 pub(crate) use keys::{CanRead, CanWrite};
 
@@ -23,5 +25,7 @@ pub(crate) const PREFIX: &str = "/admin/api";
 pub(crate) fn router() -> Router<AppState> {
     orders::router()
         .merge(inventory::router())
+        .merge(webhooks::router())
+        .merge(reports::router())
         .merge(openapi::router())
 }

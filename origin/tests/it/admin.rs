@@ -310,6 +310,12 @@ async fn the_openapi_document_names_every_admin_route(pool: PgPool) {
         "/admin/api/inventory/{sku}",
         "/admin/api/inventory/{sku}/movements",
         "/admin/api/inventory/{sku}/adjustments",
+        "/admin/api/webhooks",
+        "/admin/api/webhooks/{id}",
+        "/admin/api/webhooks/{id}/deliveries",
+        "/admin/api/webhooks/{id}/deliveries/{delivery}/replay",
+        "/admin/api/reports",
+        "/admin/api/reports/{date}/{file}",
     ];
     expected.sort_unstable();
     assert_eq!(paths, expected);

@@ -18,6 +18,8 @@ mod inventory;
 mod orders;
 mod oversell;
 mod payments;
+mod reports;
 mod shop;
 mod stock_alerts;
 mod throttle;
+mod webhooks;

@@ -1,7 +1,7 @@
-//! Admin inventory routes: stock levels (all, or only the low ones), one variant's movements, and
-//! adjustments by SKU (set, add, remove, each with a reason). Reads need `inventory:read`, adjustments
-//! `inventory:write`; each adjustment is recorded as a movement naming the key that made it, and takes an
-//! `Idempotency-Key`, so a retried "add 10" adds ten once.
+//! Admin inventory routes: stock levels (all, or only the low ones), one variant's movements,
+//! adjustments by SKU (set, add, remove, each with a reason), and a variant's own low-stock threshold.
+//! Reads need `inventory:read`, writes `inventory:write`; each adjustment is recorded as a movement naming
+//! the key that made it, and takes an `Idempotency-Key`, so a retried "add 10" adds ten once.
 
 use super::keys::require;
 use super::PREFIX;
@@ -13,7 +13,7 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use meridian_store::inventory::read::{self, StockFilter};
 use meridian_store::inventory::{self, AdjustError, Change, Movement, StockItem, MAX_REASON_CHARS};
@@ -30,6 +30,10 @@ pub(super) fn router() -> Router<AppState> {
         .route(
             &format!("{PREFIX}/inventory/{{sku}}/adjustments"),
             post(adjust_stock),
+        )
+        .route(
+            &format!("{PREFIX}/inventory/{{sku}}/threshold"),
+            put(set_threshold),
         )
 }
 
@@ -198,6 +202,46 @@ async fn adjust_stock(
         .await
         .map_err(refusal)?;
     respond(tx, &key, StatusCode::OK, &Adjusted { item, movement }).await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Threshold {
+    /// `null`: the store-wide threshold applies.
+    low_stock_threshold: Option<i64>,
+}
+
+/// Sets (or clears) the variant's own low-stock threshold. A PUT of a value: repeating it changes
+/// nothing, so it needs no `Idempotency-Key`.
+async fn set_threshold(
+    _: StockWrite,
+    State(state): State<AppState>,
+    Path(sku): Path<String>,
+    Json(body): Json<Threshold>,
+) -> ApiResult<Json<StockItem>> {
+    let threshold = match body.low_stock_threshold {
+        None => None,
+        Some(n) => Some(
+            i32::try_from(n)
+                .ok()
+                .filter(|n| (0..=inventory::MAX_UNITS).contains(n))
+                .ok_or_else(|| {
+                    ApiError::refused(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "bad_threshold",
+                        format!(
+                            "low_stock_threshold must be null or between 0 and {}.",
+                            inventory::MAX_UNITS
+                        ),
+                    )
+                })?,
+        ),
+    };
+    let mut conn = state.db.write().acquire().await?;
+    read::set_threshold(&mut conn, &sku, threshold)
+        .await?
+        .map(Json)
+        .ok_or_else(|| not_found(&sku))
 }
 
 fn refusal(err: AdjustError) -> ApiError {

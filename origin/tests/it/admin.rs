@@ -310,6 +310,7 @@ async fn the_openapi_document_names_every_admin_route(pool: PgPool) {
         "/admin/api/inventory/{sku}",
         "/admin/api/inventory/{sku}/movements",
         "/admin/api/inventory/{sku}/adjustments",
+        "/admin/api/inventory/{sku}/threshold",
         "/admin/api/webhooks",
         "/admin/api/webhooks/{id}",
         "/admin/api/webhooks/{id}/deliveries",

@@ -328,10 +328,18 @@ async fn crossing_the_low_stock_threshold_announces_once(pool: PgPool) {
         json!({"change": "add", "quantity": 10, "reason": "delivery"}),
     )
     .await;
-    sqlx::query("UPDATE variants SET low_stock_threshold = 12 WHERE sku = 'TEE-S'")
-        .execute(&shop.pool)
-        .await
-        .unwrap();
+    let threshold = |n: Value| json!({ "low_stock_threshold": n });
+    let uri = "/admin/api/inventory/TEE-S/threshold";
+    let (status, item) = admin(&shop, Some(&ops), "PUT", uri, Some(threshold(json!(12)))).await;
+    assert_eq!(
+        (status, item["low_stock_threshold"].as_i64()),
+        (StatusCode::OK, Some(12))
+    );
+    assert_schema(&item, "StockItem");
+    for bad in [json!(-1), json!(1_000_001), json!("5")] {
+        let (status, _) = admin(&shop, Some(&ops), "PUT", uri, Some(threshold(bad))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
     adjust(&shop, &ops, "TEE-S", remove(1)).await; // 13 → 12
     let events = low_events(&shop).await;
     assert_eq!(events.len(), 2);
@@ -342,6 +350,15 @@ async fn crossing_the_low_stock_threshold_announces_once(pool: PgPool) {
         ),
         (Some(12), Some(12))
     );
+    // Cleared, the store-wide threshold applies again.
+    let (_, item) = admin(&shop, Some(&ops), "PUT", uri, Some(threshold(Value::Null))).await;
+    assert_eq!(
+        (item["low_stock_threshold"].as_i64(), item["low"].as_bool()),
+        (Some(5), Some(false))
+    );
+    let reader = key(&shop, &["inventory:read"]).await;
+    let (status, _) = admin(&shop, Some(&reader), "PUT", uri, Some(threshold(json!(1)))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
 #[sqlx::test(migrator = "meridian_store::MIGRATOR")]

@@ -31,7 +31,7 @@ pub enum Source {
     Order,
     /// An unpaid order expired and gave its stock back.
     Expiry,
-    /// A refund put stock back.
+    /// A refund put stock back (refunds do not restock today; the source is kept for when they do).
     Refund,
     /// The product sync (a new variant's initial stock).
     Sync,

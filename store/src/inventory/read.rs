@@ -86,6 +86,27 @@ async fn levels(
     Ok(rows)
 }
 
+/// Sets the variant's own low-stock threshold (`None`: the store-wide one applies) and returns its stock
+/// level, or `None` when there is no variant `sku`. Only a change of stock announces low stock: raising
+/// a threshold above the stock there is writes no event.
+pub async fn set_threshold(
+    conn: &mut PgConnection,
+    sku: &str,
+    threshold: Option<i32>,
+) -> Result<Option<StockItem>, StoreError> {
+    let found = sqlx::query!(
+        "UPDATE variants SET low_stock_threshold = $2 WHERE sku = $1",
+        sku,
+        threshold
+    )
+    .execute(&mut *conn)
+    .await?;
+    if found.rows_affected() == 0 {
+        return Ok(None);
+    }
+    item(conn, sku).await
+}
+
 /// The variant's movements, newest first, older than movement `before` when given. `None` when there is
 /// no variant `sku`.
 pub async fn movements(

@@ -3,7 +3,8 @@
 //! a re-run writes the same bytes.
 
 use chrono::NaiveDate;
-use meridian_jobs::reports;
+use meridian_jobs::job::{is_refusal, Job};
+use meridian_jobs::reports::{self, DailyReport, Settings};
 use serde_json::json;
 use sqlx::PgPool;
 use std::collections::HashMap;
@@ -261,6 +262,15 @@ async fn a_days_report_counts_paid_orders_and_refunds_exactly(pool: PgPool) {
     let dir = std::env::temp_dir().join(format!("meridian-report-{}", uuid::Uuid::new_v4()));
     let store = meridian_runtime::objects::open(&format!("file://{}", dir.display())).unwrap();
     let date = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    // The job as the worker runs it; without a store it refuses (a retry cannot help).
+    let ctx = crate::common::import_only(&pool);
+    let job = DailyReport { date };
+    let off = job.run(&ctx, &Settings { store: None }).await.unwrap_err();
+    assert!(is_refusal(&off), "{off:#}");
+    let settings = Settings {
+        store: Some(store.clone()),
+    };
+    job.run(&ctx, &settings).await.unwrap();
     let written = reports::run(&pool, &store, date).await.unwrap();
     assert_eq!(written.len(), meridian_domain::reports::FILES.len());
     let file = |name: &str| std::fs::read(dir.join("reports/daily/2026-11-25").join(name)).unwrap();

@@ -1,11 +1,17 @@
-// End-to-end: the edge's publish endpoint as the product-sync job calls it, against the real KV of
-// `wrangler dev`. Re-publishes the live catalog under new versions (same content, so the store is left as
-// it was) and checks that old snapshots are pruned while the previous one is kept.
+// End-to-end: the edge's catalog as the jobs keep it, against the real KV of `wrangler dev`.
+// - The publish endpoint as the jobs call it: the token, what it serves (GET), a batch that adds one
+//   document, a snapshot older than the served one refused.
+// - Purge after commit: a change made in Postgres (any path: here plain SQL) is on the edge within seconds,
+//   through the outbox relay and the edge-refresh job, while the pages of other products stay cached.
+// Every test leaves the catalog as it found it, for the storefront tests that compare edge and origin.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { pollUntil } from './support.mjs';
 
 const BASE = process.env.BASE_URL;
 const TOKEN = process.env.PUBLISH_TOKEN;
+const psql = (sql) => execFileSync('psql', [process.env.DATABASE_URL, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql]).toString().trim();
 
 async function json(path) {
   const response = await fetch(BASE + path);
@@ -13,8 +19,24 @@ async function json(path) {
   return response.json();
 }
 
-/// The live catalog, read back through the edge's own API: the same documents the job published.
-async function liveCatalog() {
+const auth = (token = TOKEN) => ({ authorization: `Bearer ${token}` });
+
+async function serving() {
+  const response = await fetch(`${BASE}/_meridian/publish`, { headers: auth() });
+  assert.equal(response.status, 200);
+  return response.json();
+}
+
+function post(batch, token = TOKEN) {
+  return fetch(`${BASE}/_meridian/publish`, {
+    method: 'POST',
+    headers: { ...auth(token), 'content-type': 'application/json' },
+    body: JSON.stringify(batch),
+  });
+}
+
+/// The live index, rebuilt from the edge's own API and what it says it serves.
+async function liveIndex(state) {
   const categories = await json('/api/catalog/categories');
   const cards = [];
   for (let page = 1; ; page += 1) {
@@ -22,87 +44,76 @@ async function liveCatalog() {
     cards.push(...items);
     if (cards.length >= total || items.length === 0) break;
   }
-  const products = await Promise.all(cards.map((c) => json(`/api/catalog/products/${c.slug}`)));
-  return { categories, cards, products };
+  return { categories, cards, documents: state.documents, shell: 'e2eshell' };
 }
 
-/// One publish call; `commit: false` sends a batch that only stores products.
-function publish({ categories, cards, products }, version, { token = TOKEN, commit = true } = {}) {
-  const index = commit ? { categories, cards } : undefined;
-  return fetch(`${BASE}/_meridian/publish`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ version, index, products }),
-  });
-}
-
-test('publishing needs the token and keeps only the current and the previous snapshot', async () => {
+test('the publish endpoint takes only new documents, with the token, and never an older snapshot', async () => {
   assert.ok(BASE && TOKEN, 'BASE_URL and PUBLISH_TOKEN are set by cargo xtask test');
-  const catalog = await liveCatalog();
-  assert.ok(catalog.products.length >= 60, 'the demo catalog is live');
-  const documents = catalog.products.length + 1;
+  assert.equal((await fetch(`${BASE}/_meridian/publish`)).status, 401);
+  assert.equal((await fetch(`${BASE}/_meridian/publish`, { headers: auth('not-the-token') })).status, 401);
+  const state = await serving();
+  assert.ok(state.version && state.documents.length >= 60, 'the demo catalog is published');
+  const index = await liveIndex(state);
+  const [first] = state.documents;
+  const product = await json(`/api/catalog/products/${first.slug}`);
+  const renamed = { ...product, title: `${product.title} (publish test)` };
+  const documents = state.documents.map((d) => (d.slug === first.slug ? { ...d, digest: 'e2erenamed' } : d));
+  const batch = (version, sequence, extra = {}) => ({
+    version, sequence, documents: [{ digest: 'e2erenamed', product: renamed }],
+    index: { ...index, documents }, ...extra,
+  });
 
-  const refused = await publish(catalog, 'e2eevil', { token: 'not-the-token' });
-  assert.equal(refused.status, 401);
-  const bad = await publish(catalog, 'not/alphanumeric');
-  assert.equal(bad.status, 422);
+  assert.equal((await post(batch('e2eevil', state.sequence + 1), 'not-the-token')).status, 401);
+  assert.equal((await post(batch('not/alphanumeric', state.sequence + 1))).status, 422);
+  const unsorted = batch('e2eunsorted', state.sequence + 1, { index: { ...index, documents: [...documents].reverse() } });
+  assert.equal((await post(unsorted)).status, 422, 'the index must list documents by slug');
 
-  const receipt = async (version) => {
-    const response = await publish(catalog, version);
-    assert.equal(response.status, 200, version);
-    return response.json();
-  };
-  // The job's own snapshot is the previous one here, so nothing is old enough to go yet.
-  assert.deepEqual(await receipt('e2ea'), { version: 'e2ea', documents, pruned: 0 });
-  // Now the job's snapshot is two behind: all of its documents go.
-  assert.deepEqual(await receipt('e2eb'), { version: 'e2eb', documents, pruned: documents });
-  assert.deepEqual(await receipt('e2eb'), { version: 'e2eb', documents, pruned: 0 },
-    'publishing the current version again prunes nothing');
-  assert.deepEqual(await receipt('e2ec'), { version: 'e2ec', documents, pruned: documents });
+  const receipt = await post(batch('e2enew', state.sequence + 1));
+  assert.equal(receipt.status, 200);
+  assert.deepEqual(await receipt.json(), { version: 'e2enew', documents: 2, pruned: 0 },
+    'one new document and the index: nothing else is written');
+  assert.equal((await json(`/api/catalog/products/${first.slug}`)).title, renamed.title);
+  const other = state.documents[1].slug;
+  assert.deepEqual(await json(`/api/catalog/products/${other}`), await json(`/api/catalog/products/${other}`));
 
-  // The store reads the new version: a fresh cache key (miss), the same content.
-  const slug = catalog.products[0].slug;
-  const page = await fetch(`${BASE}/p/${slug}`);
-  assert.equal(page.status, 200);
-  assert.equal(page.headers.get('x-meridian-cache'), 'miss');
-  assert.deepEqual(await json(`/api/catalog/products/${slug}`), catalog.products[0]);
+  const stale = await post(batch('e2eold', state.sequence));
+  assert.equal(stale.status, 409, 'a snapshot older than the served one is refused');
+  assert.match((await stale.json()).message, /older than the one being served/);
+  assert.equal((await serving()).version, 'e2enew');
+
+  // Back to what was served: its documents were retired, not deleted (a reader may still use them).
+  const restore = await post({ version: 'e2erestored', sequence: state.sequence + 2, documents: [], index: { ...index, documents: state.documents } });
+  assert.equal(restore.status, 200);
+  assert.deepEqual(await json(`/api/catalog/products/${first.slug}`), product);
 });
 
-test('a catalog sent in batches switches readers only when the last batch commits', async () => {
-  const catalog = await liveCatalog();
-  const [first, ...rest] = catalog.products;
-  const renamed = { ...first, title: `${first.title} (batch test)` };
-  // A Shopify product without options: one variant titled "Default Title", and a plain-text description.
-  const single = {
-    ...first, slug: 'e2e-default-title', title: 'Single Variant',
-    options: [{ name: 'Title', values: ['Default Title'] }],
-    variants: [{ ...first.variants[0], title: 'Default Title', options: ['Default Title'] }],
-    description: 'First paragraph.\nIts second line.\n\n• One\n• Two',
-  };
-  const changed = { ...catalog, products: [renamed, ...rest, single] };
-  const split = 30;
-  const send = async (version, products, commit) => {
-    const response = await publish({ ...changed, products }, version, { commit });
-    assert.equal(response.status, 200);
-    return response.json();
-  };
-  const stored = await send('e2ebatch', changed.products.slice(0, split), false);
-  assert.deepEqual(stored, { version: 'e2ebatch', documents: split, pruned: 0 });
-  const title = async () => (await json(`/api/catalog/products/${first.slug}`)).title;
-  assert.equal(await title(), first.title, 'readers stay on the committed version');
-  const committed = await send('e2ebatch', changed.products.slice(split), true);
-  assert.equal(committed.documents, changed.products.length - split + 1);
-  assert.equal(await title(), renamed.title, 'the last batch switched every reader');
-  assert.deepEqual(await json(`/api/catalog/products/${rest.at(-1).slug}`), rest.at(-1));
-  const html = await (await fetch(`${BASE}/p/${single.slug}`)).text();
-  assert.doesNotMatch(html, /<select/, 'no picker for a Default Title product');
-  assert.match(html, new RegExp(`<input type="hidden" name="sku" value="${single.variants[0].sku}"`));
-  assert.match(html, /<div class="description"><p>First paragraph.\nIts second line.<\/p><p>• One\n• Two<\/p>(<!>)?<\/div>/);
+test('a change committed in Postgres is on the edge within seconds; other products stay cached', async () => {
+  assert.ok(process.env.DATABASE_URL, 'DATABASE_URL is set by cargo xtask test');
+  const state = await serving();
+  const [changed, untouched] = await Promise.all(state.documents.slice(2, 4).map((d) => json(`/api/catalog/products/${d.slug}`)));
+  const sku = changed.variants[0].sku;
+  const price = changed.variants[0].price.minor;
+  // Warm the untouched product's page.
+  await fetch(`${BASE}/p/${untouched.slug}`);
+  assert.equal((await fetch(`${BASE}/p/${untouched.slug}`)).headers.get('x-meridian-cache'), 'hit');
 
-  const tooMany = Array.from({ length: 401 }, (_, i) => ({ ...first, slug: `bulk-${i}` }));
-  assert.equal((await publish({ ...catalog, products: tooMany }, 'e2ebulk', { commit: false })).status, 413);
+  const started = Date.now();
+  psql(`UPDATE variants SET price_minor = ${price + 123} WHERE sku = '${sku}'`);
+  const priceNow = async () => (await json(`/api/catalog/products/${changed.slug}`)).variants[0].price.minor;
+  await pollUntil(async () => (await priceNow()) === price + 123, 'the new price at the edge', 10000);
+  const elapsed = Date.now() - started;
+  assert.ok(elapsed < 5000, `visible after ${elapsed} ms`);
+  const cards = (await json(`/api/catalog/products?category=${changed.category.slug}&per_page=100`)).items;
+  const card = cards.find((c) => c.slug === changed.slug);
+  assert.ok(card, 'the card is listed');
+  assert.ok(card.price_from.minor <= price + 123, 'the listing was re-rendered from the new snapshot');
+  assert.equal((await fetch(`${BASE}/p/${untouched.slug}`)).headers.get('x-meridian-cache'), 'hit',
+    "another product's page is still served from the cache");
 
-  // Put the live catalog back exactly, for the storefront tests that compare the edge with the origin.
-  assert.equal((await publish(catalog, 'e2erestored')).status, 200);
-  assert.equal(await title(), first.title);
+  psql(`UPDATE products SET archived_at = now() WHERE slug = '${changed.slug}'`);
+  await pollUntil(async () => (await fetch(`${BASE}/p/${changed.slug}`)).status === 404, 'the archived product gone from the edge', 10000);
+  psql(`UPDATE products SET archived_at = NULL WHERE slug = '${changed.slug}'`);
+  psql(`UPDATE variants SET price_minor = ${price} WHERE sku = '${sku}'`);
+  await pollUntil(async () => (await fetch(`${BASE}/api/catalog/products/${changed.slug}`)).status === 200
+    && (await priceNow()) === price, 'the product back as it was', 10000);
 });

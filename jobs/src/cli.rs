@@ -16,10 +16,18 @@ pub async fn worker(queue: &QueueArgs, args: WorkerArgs) -> anyhow::Result<()> {
     let ctx = args.context().await?;
     let housekeeping = crate::housekeeping::run(ctx.db.clone(), args.housekeeping());
     let queues = Queues::connect(&queue.redis_url, &queue.namespace).await?;
-    let relay = args
-        .relay
-        .enabled
-        .then(|| crate::relay::run(ctx.db.clone(), queues.clone(), args.relay.settings()));
+    // The relay tells the publisher about product changes at once (see `publish::follow`).
+    let (changed, seen) = tokio::sync::watch::channel(None);
+    let follow = crate::publish::follow(ctx.clone(), seen);
+    let observe = move |event: &crate::events::Event| {
+        if crate::publish::changes_the_edge(event) {
+            changed.send_replace(event.seen_at);
+        }
+    };
+    let relay = args.relay.enabled.then(|| {
+        let settings = args.relay.settings();
+        crate::relay::run(ctx.db.clone(), queues.clone(), settings, Box::new(observe))
+    });
     let schedule = args
         .feed_url
         .zip(args.sync_every_secs)
@@ -52,6 +60,7 @@ pub async fn worker(queue: &QueueArgs, args: WorkerArgs) -> anyhow::Result<()> {
         done = run => done,
         () = housekeeping => Ok(()),
         () = optional(relay) => Ok(()),
+        () = follow => Ok(()),
         () = optional(schedule) => Ok(()),
         () = optional(reports) => Ok(()),
         () = optional(inventory) => Ok(()),

@@ -6,6 +6,7 @@ use crate::dead_letters::DeadLetters;
 use crate::events::{handles, Event, EventJob};
 use crate::inventory::{self, InventorySync};
 use crate::job::Job;
+use crate::noop::Noop;
 use crate::product_sync::{self, ProductSync};
 use crate::publish::RefreshEdge;
 use crate::queue::Queues;
@@ -27,6 +28,7 @@ pub fn register_all(workers: Workers, settings: &JobSettings) -> Workers {
     workers
         .register::<ProductSync>(settings.product_sync.clone())
         .register::<RefreshEdge>(())
+        .register::<Noop>(())
         .register::<FanOutWebhooks>(settings.webhooks.clone())
         .register::<DeliverWebhook>(settings.webhooks.clone())
         .register::<ReplayWebhook>(settings.webhooks.clone())
@@ -43,6 +45,7 @@ pub fn jobs_for(topic: &str) -> Vec<&'static str> {
         }
     };
     route(handles::<RefreshEdge>(topic), RefreshEdge::NAME);
+    route(handles::<Noop>(topic), Noop::NAME);
     route(handles::<FanOutWebhooks>(topic), FanOutWebhooks::NAME);
     route(handles::<ReplayWebhook>(topic), ReplayWebhook::NAME);
     jobs
@@ -52,6 +55,7 @@ pub fn jobs_for(topic: &str) -> Vec<&'static str> {
 pub async fn enqueue_event(queues: &Queues, name: &str, event: Event) -> anyhow::Result<()> {
     match name {
         RefreshEdge::NAME => queues.enqueue(RefreshEdge::for_event(event)).await,
+        Noop::NAME => queues.enqueue(Noop::for_event(event)).await,
         FanOutWebhooks::NAME => queues.enqueue(FanOutWebhooks::for_event(event)).await,
         ReplayWebhook::NAME => queues.enqueue(ReplayWebhook::for_event(event)).await,
         other => anyhow::bail!("unknown event job {other:?}"),
@@ -68,6 +72,7 @@ pub async fn enqueue_json(
         ProductSync::NAME => queues.enqueue(parse::<ProductSync>(payload)?).await,
         InventorySync::NAME => queues.enqueue(parse::<InventorySync>(payload)?).await,
         RefreshEdge::NAME => queues.enqueue(parse::<RefreshEdge>(payload)?).await,
+        Noop::NAME => queues.enqueue(parse::<Noop>(payload)?).await,
         FanOutWebhooks::NAME => queues.enqueue(parse::<FanOutWebhooks>(payload)?).await,
         DeliverWebhook::NAME => queues.enqueue(parse::<DeliverWebhook>(payload)?).await,
         ReplayWebhook::NAME => queues.enqueue(parse::<ReplayWebhook>(payload)?).await,

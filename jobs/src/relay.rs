@@ -41,8 +41,12 @@ impl Default for RelaySettings {
     }
 }
 
+/// Called with every event the relay has just put on the queues (after its transaction committed): a
+/// hook for work that should start sooner than a queue poll (see `publish::follow`).
+pub type Observer = dyn Fn(&Event) + Send + Sync;
+
 /// Relays until the process stops. Database or Redis errors are logged and retried on the next wake.
-pub async fn run(db: PgPool, queues: Queues, settings: RelaySettings) {
+pub async fn run(db: PgPool, queues: Queues, settings: RelaySettings, observe: Box<Observer>) {
     let mut listener = listen(&db).await;
     tracing::info!(
         ?settings,
@@ -50,7 +54,7 @@ pub async fn run(db: PgPool, queues: Queues, settings: RelaySettings) {
         "outbox relay started"
     );
     loop {
-        if let Err(e) = pass(&db, &queues, &settings).await {
+        if let Err(e) = pass(&db, &queues, &settings, &*observe).await {
             tracing::warn!(error = %format!("{e:#}"), "outbox relay pass failed; will retry");
         }
         wait(&db, &mut listener, settings.poll).await;
@@ -58,10 +62,15 @@ pub async fn run(db: PgPool, queues: Queues, settings: RelaySettings) {
 }
 
 /// One pass: everything unsent, then everything overdue. Returns how many jobs were enqueued.
-pub async fn pass(db: &PgPool, queues: &Queues, settings: &RelaySettings) -> anyhow::Result<usize> {
+pub async fn pass(
+    db: &PgPool,
+    queues: &Queues,
+    settings: &RelaySettings,
+    observe: &Observer,
+) -> anyhow::Result<usize> {
     let mut enqueued = 0;
     loop {
-        let (rows, jobs) = relay_batch(db, queues, settings.batch).await?;
+        let (rows, jobs) = relay_batch(db, queues, settings.batch, observe).await?;
         enqueued += jobs;
         if rows < settings.batch {
             break;
@@ -78,25 +87,33 @@ pub async fn pass(db: &PgPool, queues: &Queues, settings: &RelaySettings) -> any
 }
 
 /// Claims, enqueues and marks one batch of unsent rows; returns (rows, jobs enqueued).
-async fn relay_batch(db: &PgPool, queues: &Queues, batch: i64) -> anyhow::Result<(i64, usize)> {
+async fn relay_batch(
+    db: &PgPool,
+    queues: &Queues,
+    batch: i64,
+    observe: &Observer,
+) -> anyhow::Result<(i64, usize)> {
     let mut tx = db.begin().await?;
     let rows = outbox::claim_unsent(&mut tx, batch).await?;
     let claimed = i64::try_from(rows.len()).unwrap_or(i64::MAX);
     let mut by_jobs: BTreeMap<Vec<String>, Vec<i64>> = BTreeMap::new();
     let mut enqueued = 0;
+    let mut events = Vec::with_capacity(rows.len());
     for row in rows {
         let jobs: Vec<String> = registry::jobs_for(&row.topic)
             .iter()
             .map(|j| (*j).to_owned())
             .collect();
-        let id = row.id;
-        enqueued += enqueue(queues, &jobs, Event::from(row)).await?;
-        by_jobs.entry(jobs).or_default().push(id);
+        let event = Event::from(row);
+        enqueued += enqueue(queues, &jobs, event.clone()).await?;
+        by_jobs.entry(jobs).or_default().push(event.id);
+        events.push(event);
     }
     for (jobs, ids) in by_jobs {
         outbox::mark_sent(&mut tx, &ids, &jobs).await?;
     }
     tx.commit().await?;
+    events.iter().for_each(|e| observe(e));
     if claimed > 0 {
         tracing::debug!(rows = claimed, jobs = enqueued, "outbox rows relayed");
     }

@@ -71,7 +71,8 @@ fn test() -> Result<()> {
 }
 
 /// Builds what `wrangler dev` serves, starts the stack on free ports and runs `bench/storefront.mjs`, the
-/// origin's rows (`origin_bench.rs`), `bench/peers.mjs` (Meridian next to an empty and a React worker) and `bench/orders.mjs`.
+/// origin's rows (`origin_bench.rs`), `bench/peers.mjs` (Meridian next to an empty and a React worker),
+/// `bench/orders.mjs` and `bench/jobs.mjs` (write → visible at edge, the relay and a no-op job).
 fn bench() -> Result<()> {
     let tools = tools::ensure_all(false)?;
     let env = services::ensure()?;
@@ -82,7 +83,8 @@ fn bench() -> Result<()> {
     let outcome = run(stack.node().arg(bench.join("storefront.mjs")))
         .and_then(|()| origin_bench::run(&stack))
         .and_then(|()| run(stack.node().arg(bench.join("peers.mjs"))))
-        .and_then(|()| run(stack.node().arg(bench.join("orders.mjs"))));
+        .and_then(|()| run(stack.node().arg(bench.join("orders.mjs"))))
+        .and_then(|()| run(stack.node().arg(bench.join("jobs.mjs"))));
     drop(stack);
     outcome
 }

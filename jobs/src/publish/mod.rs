@@ -17,7 +17,6 @@ use chrono::{DateTime, Utc};
 use meridian_store::outbox::topic;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
-use std::time::Duration;
 
 /// What a publish did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +71,35 @@ pub async fn publish_latest(
     })
 }
 
+/// The fast path after a product change: the relay reports each `product.*` event it relayed on `seen`
+/// (the newest only), and this loop publishes at once instead of waiting for the edge-refresh job's queue
+/// poll. The job stays the durable path: it finds the change already published and only records its
+/// receipt; if this publish fails, the job (with its retries) publishes instead.
+pub async fn follow(
+    ctx: JobContext,
+    mut seen: tokio::sync::watch::Receiver<Option<DateTime<Utc>>>,
+) {
+    let Some(edge) = ctx.edge.clone() else {
+        return std::future::pending().await;
+    };
+    while seen.changed().await.is_ok() {
+        let Some(at) = *seen.borrow_and_update() else {
+            continue;
+        };
+        match publish_latest(&ctx.db, &ctx.http, &edge, Some(at)).await {
+            Ok(outcome) => tracing::debug!(?outcome, "edge refreshed after a change"),
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "fast edge refresh failed; the edge-refresh job will publish")
+            }
+        }
+    }
+}
+
+/// Whether an event announces a change the edge shows.
+pub fn changes_the_edge(event: &Event) -> bool {
+    crate::events::handles::<RefreshEdge>(&event.topic)
+}
+
 /// Brings the edge up to date after a committed change to a product (stock, price, listing).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefreshEdge {
@@ -80,8 +108,6 @@ pub struct RefreshEdge {
 
 impl Job for RefreshEdge {
     const NAME: &'static str = "edge-refresh";
-    /// Part of the one-second budget from a commit to the edge.
-    const POLL: Duration = Duration::from_millis(200);
     type Settings = ();
 
     fn event_id(&self) -> Option<i64> {

@@ -15,6 +15,8 @@ pub(crate) const TOKEN: &str = "test-publish-token-0123456789abcdef";
 pub(crate) struct FakeEdge {
     pub(crate) batches: Vec<PublishBatch>,
     pub(crate) serving: PublishState,
+    /// Batches refused for carrying a snapshot older than the one served (the real edge's 409).
+    pub(crate) refused: usize,
 }
 
 pub(crate) type Published = Arc<Mutex<FakeEdge>>;
@@ -51,6 +53,10 @@ async fn capture(
         pruned: 0,
     };
     let mut edge = edge.lock().unwrap();
+    if s.sequence < edge.serving.sequence {
+        edge.refused += 1;
+        return Err(StatusCode::CONFLICT);
+    }
     if let Some(index) = &s.index {
         edge.serving = PublishState {
             version: Some(s.version.clone()),

@@ -8,6 +8,7 @@ mod feeds;
 mod guards;
 mod housekeeping;
 mod inventory;
+mod publish;
 mod relay;
 mod reports;
 mod schedule;

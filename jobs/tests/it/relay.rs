@@ -90,7 +90,7 @@ async fn settled_stock(pool: &PgPool, s: &Stack) -> i32 {
                     .find(|d| d.product.slug == "lamp")
                     .map(|d| d.product.variants[0].available)
             });
-            return committed.expect("the lamp was published") as i32;
+            return committed.expect("the lamp was published");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -121,7 +121,12 @@ async fn a_committed_stock_change_reaches_the_edge_once(pool: PgPool) {
         "one row for the committed change, none for the rolled-back one"
     );
     let settings = RelaySettings::default();
-    assert_eq!(relay::pass(&pool, &s.queues, &settings).await.unwrap(), 1);
+    assert_eq!(
+        relay::pass(&pool, &s.queues, &settings, &|_| {})
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(settled_stock(&pool, &s).await, 3);
 
     // A relay that died after enqueueing but before marking the row sends it again: handled once.
@@ -129,7 +134,12 @@ async fn a_committed_stock_change_reaches_the_edge_once(pool: PgPool) {
         .execute(&pool)
         .await
         .unwrap();
-    assert_eq!(relay::pass(&pool, &s.queues, &settings).await.unwrap(), 1);
+    assert_eq!(
+        relay::pass(&pool, &s.queues, &settings, &|_| {})
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(settled_stock(&pool, &s).await, 3);
     let receipts = scalar(
         &pool,
@@ -152,7 +162,12 @@ async fn a_redis_that_lost_its_queues_loses_no_event(pool: PgPool) {
         redeliver_after: Duration::from_millis(500),
         ..RelaySettings::default()
     };
-    assert_eq!(relay::pass(&pool, &s.queues, &settings).await.unwrap(), 1);
+    assert_eq!(
+        relay::pass(&pool, &s.queues, &settings, &|_| {})
+            .await
+            .unwrap(),
+        1
+    );
     let mut conn = s.queues.connection();
     let keys: Vec<String> = redis::cmd("KEYS")
         .arg(format!("{}*", s.queues.namespace()))
@@ -169,7 +184,9 @@ async fn a_redis_that_lost_its_queues_loses_no_event(pool: PgPool) {
     let s = start(&pool, s.queues, s.edge).await;
     tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(
-        relay::pass(&pool, &s.queues, &settings).await.unwrap(),
+        relay::pass(&pool, &s.queues, &settings, &|_| {})
+            .await
+            .unwrap(),
         1,
         "the overdue event is sent again"
     );
@@ -190,14 +207,19 @@ async fn relays_killed_mid_run_or_side_by_side_send_every_row_and_none_twice(poo
         batch: 20,
         ..RelaySettings::default()
     };
-    let killed = tokio::spawn(relay::run(pool.clone(), s.queues.clone(), small));
+    let killed = tokio::spawn(relay::run(
+        pool.clone(),
+        s.queues.clone(),
+        small,
+        Box::new(|_| {}),
+    ));
     tokio::time::sleep(Duration::from_millis(30)).await;
     killed.abort();
     let _ = killed.await;
     let unsent = scalar(&pool, "SELECT count(*) FROM outbox WHERE sent_at IS NULL").await;
     let (a, b) = tokio::join!(
-        relay::pass(&pool, &s.queues, &small),
-        relay::pass(&pool, &s.queues, &small)
+        relay::pass(&pool, &s.queues, &small, &|_| {}),
+        relay::pass(&pool, &s.queues, &small, &|_| {})
     );
     assert_eq!(
         (a.unwrap() + b.unwrap()) as i64,

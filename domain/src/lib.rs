@@ -20,6 +20,7 @@ pub mod reports;
 pub mod routes;
 pub mod saved;
 pub mod settings;
+pub mod sms;
 
 pub use address::{normalise_email, Address, FieldError};
 pub use cart::{

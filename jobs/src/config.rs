@@ -53,6 +53,8 @@ pub struct WorkerArgs {
     #[command(flatten)]
     pub product_sync: product_sync::Settings,
     #[command(flatten)]
+    pub notify: crate::notify::NotifyArgs,
+    #[command(flatten)]
     pub webhooks: crate::webhooks::WebhookArgs,
     #[command(flatten)]
     pub reports: crate::reports::ReportArgs,

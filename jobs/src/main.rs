@@ -31,6 +31,8 @@ enum Command {
     Report(meridian_jobs::reports::RunArgs),
     /// Serve a feed file in Shopify's /products.json format (the local supplier stand-in; dev and tests).
     Supplier(SupplierArgs),
+    /// Answer Twilio's Messages API and record each text to a JSONL file (the local SMS stand-in).
+    SmsGateway(meridian_jobs::notify::SmsGatewayArgs),
     /// Enqueue an inventory sync from a supplier's stock-levels CSV.
     InventorySync(meridian_jobs::inventory::cli::EnqueueArgs),
 }
@@ -44,6 +46,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Enqueue(args) => cli::enqueue(&cli.queue, args).await,
         Command::DeadLetters(command) => cli::dead_letters(&cli.queue, command).await,
         Command::Supplier(args) => cli::supplier(args).await,
+        Command::SmsGateway(args) => args.serve().await,
         Command::Report(args) => meridian_jobs::reports::run_now(args).await,
         Command::InventorySync(args) => args.run(&cli.queue).await,
     }

@@ -14,6 +14,7 @@ pub mod checkout;
 pub mod db;
 pub mod error;
 pub mod idempotency;
+pub mod notifications;
 pub mod inventory;
 pub mod orders;
 pub mod outbox;

@@ -22,6 +22,10 @@ pub(crate) fn run() -> Result<()> {
         stack.psp_url()
     );
     println!(
+        "  email and SMS: captured in {0}/maildir (Maildir, one file a message) and {0}/sms.jsonl",
+        stack.logs.display()
+    );
+    println!(
         "  logs: {}   ·   ready in {:.0?}   ·   Ctrl-C stops everything\n",
         stack.logs.display(),
         started.elapsed()

@@ -1,4 +1,4 @@
-//! The whole store as local processes: origin, payment and supplier stand-ins, `wrangler dev`, jobs
+//! The whole store as local processes: origin, payment, supplier, SMTP and SMS stand-ins, `wrangler dev`, jobs
 //! worker; then the first product sync. Used by `cargo xtask dev` (fixed ports) and the end-to-end tests (free ports).
 //! Each process runs in its own process group so stopping the stack also stops what it spawned (workerd).
 
@@ -85,6 +85,8 @@ impl Stack {
         let (edge_port, origin_port, supplier_port, inspector_port) =
             (pick(8787), pick(8081), pick(8082), pick(9229));
         let psp_port = pick(8083);
+        let (smtp_port, sms_port) = (pick(2525), pick(8084));
+        let smtp_python = crate::mail::ensure_smtp_server()?;
         let logs = target_dir()
             .join("run")
             .join(format!("{mode:?}-{}", std::process::id()).to_lowercase());
@@ -112,7 +114,7 @@ impl Stack {
             .arg("migrate")
             .env("DATABASE_URL", &database_url))?;
 
-        step("starting origin, payment and supplier stand-ins, wrangler dev and the jobs worker");
+        step("starting origin, the payment, supplier, SMTP and SMS stand-ins, wrangler dev and the jobs worker");
         // The payment stand-in's keys are random per stack, like Stripe test-mode keys per account.
         let stripe_key = format!("sk_test_{}", random_token()?);
         let webhook_secret = format!("whsec_{}", random_token()?);
@@ -150,6 +152,17 @@ impl Stack {
         ]);
         supplier.arg(root().join("demo/products.json"));
         stack.spawn("supplier", supplier)?;
+        let maildir = stack.logs.join("maildir");
+        stack.spawn(
+            "smtp",
+            crate::mail::smtp_server(&smtp_python, smtp_port, &maildir),
+        )?;
+        let sms = crate::mail::SmsAccount::random()?;
+        let sms_log = stack.logs.join("sms.jsonl");
+        stack.spawn(
+            "sms",
+            crate::mail::sms_gateway(&bin("jobs"), sms_port, &sms, &sms_log),
+        )?;
         let mut wrangler = Command::new(node_bin("wrangler"));
         wrangler.current_dir(root()).args([
             "dev",
@@ -185,6 +198,16 @@ impl Stack {
         stack.wait_http("payment stand-in", psp_port, "/_psp/events", 200, 30)?;
         stack.wait_http("supplier", supplier_port, "/products.json?limit=1", 200, 30)?;
         stack.wait_http("wrangler dev", edge_port, "/robots.txt", 200, 90)?;
+        // Any HTTP answer will do: the stand-in answers 404 (Twilio's way) to a GET it has no route for.
+        stack.wait_http("SMS stand-in", sms_port, "/", 404, 30)?;
+        anyhow::ensure!(
+            crate::services::wait_reachable(
+                &format!("127.0.0.1:{smtp_port}"),
+                Duration::from_secs(30)
+            ),
+            "the SMTP server did not listen on :{smtp_port}; see {}/smtp.log",
+            stack.logs.display()
+        );
         let mut jobs = Command::new(bin("jobs"));
         jobs.arg("worker")
             .env("DATABASE_URL", &database_url)
@@ -195,6 +218,10 @@ impl Stack {
         // Tests make an order due and watch it expire; a short round keeps them quick.
         let housekeeping = if mode == Mode::Dev { "10" } else { "1" };
         jobs.env("HOUSEKEEPING_INTERVAL_SECONDS", housekeeping);
+        jobs.env("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
+            .env("MAIL_FROM", "Meridian <orders@meridian.localhost>")
+            .env("STORE_URL", stack.edge_url());
+        sms.worker_env(&mut jobs, &format!("http://127.0.0.1:{sms_port}"));
         jobs.env("REPORTS_STORE", &reports_store);
         stack.spawn("jobs", jobs)?;
 
@@ -227,7 +254,9 @@ impl Stack {
             .env("ORIGIN_SECRET", &self.origin_secret)
             .env("SESSION_SIGNING_KEY", &self.session_signing_key)
             .env("DATABASE_URL", &self.database_url)
-            .env("PSP_URL", self.psp_url());
+            .env("PSP_URL", self.psp_url())
+            .env("MAILDIR", self.logs.join("maildir"))
+            .env("SMS_LOG", self.logs.join("sms.jsonl"));
         node
     }
 

@@ -27,6 +27,7 @@ pub(crate) fn ensure_all(browser: bool) -> Result<Tools> {
     let wasm_bindgen = ensure_cargo_tool("wasm-bindgen-cli", WASM_BINDGEN, "wasm-bindgen")?;
     let worker_build = ensure_cargo_tool("worker-build", WORKER_BUILD, "worker-build")?;
     ensure_npm()?;
+    crate::mail::ensure_smtp_server()?;
     if browser {
         ensure_chromium()?;
     }

@@ -13,6 +13,7 @@ mod manage;
 mod passwords;
 mod reset;
 mod session;
+mod sms;
 pub mod tokens;
 mod verify;
 mod wishlist;
@@ -43,6 +44,7 @@ pub(crate) fn router() -> Router<AppState> {
             get(manage::me).delete(manage::delete_account),
         )
         .route(paths::ACCOUNT_PASSWORD, put(manage::change_password))
+        .route(paths::ACCOUNT_SMS, get(sms::show).put(sms::set))
         .route(
             paths::ACCOUNT_ADDRESSES,
             get(addresses::list).post(addresses::add),

@@ -4,6 +4,7 @@
 
 mod account_carts;
 mod account_orders;
+mod account_sms;
 mod accounts;
 mod admin;
 mod archive;

@@ -147,19 +147,31 @@ pub async fn record_refund(
     Ok(next)
 }
 
-/// Keeps the provider's last decline message on an unpaid order, for the checkout page to show.
+/// Keeps the provider's last decline message on an unpaid order, for the checkout page to show. The
+/// order's first decline also queues the "payment failed" email ([`topic::ORDER_PAYMENT_FAILED`]) in this
+/// transaction; further declines of the same order (the shopper trying cards on the open payment page)
+/// only update the message, so a shopper gets one such email per order, not one per attempt.
 pub async fn record_payment_error(
     tx: &mut Tx<'_>,
     order: &Locked,
     message: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query!(
-        "UPDATE orders SET payment_error = $2, updated_at = now() WHERE id = $1 AND status = 'pending_payment'",
+    // The CTE reads the row as it was before this statement's update.
+    let first = sqlx::query_scalar!(
+        r#"WITH before AS (SELECT payment_error FROM orders WHERE id = $1)
+           UPDATE orders SET payment_error = $2, updated_at = now()
+           WHERE id = $1 AND status = 'pending_payment'
+           RETURNING (SELECT payment_error IS NULL FROM before) AS "first!""#,
         order.id,
         message
     )
-    .execute(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
+    if first == Some(true) {
+        let payload =
+            serde_json::json!({ "number": order.number, "token": order.token, "message": message });
+        outbox::push(tx, topic::ORDER_PAYMENT_FAILED, payload).await?;
+    }
     Ok(())
 }
 

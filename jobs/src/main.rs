@@ -51,3 +51,15 @@ async fn main() -> anyhow::Result<()> {
         Command::InventorySync(args) => args.run(&cli.queue).await,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Flattened argument structs from several jobs must not collide (ids, group names, env vars):
+    /// clap only checks when a subcommand is first parsed, so check every one here.
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

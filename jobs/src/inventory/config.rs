@@ -5,6 +5,8 @@ use clap::Args;
 
 /// Read once at start-up.
 #[derive(Debug, Clone, Args)]
+// Flattened next to other jobs' `Settings`: clap names a group after its struct, and names must differ.
+#[group(id = "inventory_settings")]
 pub struct Settings {
     /// Also apply this stock-levels CSV every INVENTORY_SYNC_INTERVAL_SECONDS (one run per period across
     /// all workers).
@@ -60,5 +62,30 @@ impl Settings {
             tracing::info!(threshold, "store-wide low-stock threshold set");
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Settings;
+    use clap::{Args, Command};
+
+    #[test]
+    fn the_schedule_needs_a_feed_and_the_threshold_is_bounded() {
+        let cmd = Settings::augment_args(Command::new("worker"));
+        cmd.clone().debug_assert();
+        let parse = |args: &[&str]| cmd.clone().try_get_matches_from(args);
+        assert!(parse(&["worker", "--inventory-sync-every-secs", "60"]).is_err());
+        assert!(parse(&["worker", "--low-stock-threshold", "-1"]).is_err());
+        assert!(parse(&[
+            "worker",
+            "--inventory-feed-url",
+            "https://s.example/stock.csv",
+            "--inventory-sync-every-secs",
+            "60",
+            "--low-stock-threshold",
+            "3"
+        ])
+        .is_ok());
     }
 }

@@ -11,6 +11,7 @@ pub mod events;
 pub mod housekeeping;
 pub mod inventory;
 pub mod job;
+pub mod notify;
 pub mod noop;
 pub mod product_sync;
 pub mod publish;

@@ -15,6 +15,7 @@ mod dev;
 mod image_test;
 mod images;
 mod load;
+mod mail;
 mod net;
 mod origin_bench;
 mod paths;

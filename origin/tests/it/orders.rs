@@ -73,6 +73,8 @@ async fn an_order_is_refused_whole_and_changes_nothing(pool: PgPool) {
         .execute(&shop.pool)
         .await
         .unwrap();
+    // That stock change is announced (product.changed); the refused order must add nothing to it.
+    let announced = shop.count("SELECT count(*) FROM outbox").await;
     let (status, refusal) = shop.place(&cart, "k-sold-out").await;
     assert_eq!(
         (status, refusal["error"].as_str()),
@@ -87,7 +89,11 @@ async fn an_order_is_refused_whole_and_changes_nothing(pool: PgPool) {
         (10, 1)
     );
     assert_eq!(shop.count("SELECT count(*) FROM orders").await, 0);
-    assert_eq!(shop.count("SELECT count(*) FROM outbox").await, 0);
+    assert_eq!(
+        shop.count("SELECT count(*) FROM outbox").await,
+        announced,
+        "the refused order announced nothing"
+    );
 }
 
 #[sqlx::test(migrator = "meridian_store::MIGRATOR")]

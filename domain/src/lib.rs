@@ -11,6 +11,7 @@ pub mod cart_rules;
 pub mod catalog;
 pub mod checkout;
 pub mod currency;
+pub mod images;
 pub mod money;
 pub mod order;
 pub mod pricing;

@@ -41,9 +41,13 @@ pub async fn worker(queue: &QueueArgs, args: WorkerArgs) -> anyhow::Result<()> {
         });
     let settings = JobSettings {
         product_sync: args.product_sync.clone(),
+        notify: args
+            .notify
+            .settings(args.edge_url.as_deref(), ctx.http.clone())?,
         webhooks: webhooks::Settings::new(&args.webhooks, queues.clone(), args.retry.settings()),
         reports: args.reports.settings()?,
         inventory: args.inventory.clone(),
+        images: args.images.settings()?,
     };
     args.inventory.apply(&ctx.db).await?;
     let inventory = args.inventory.schedule(&queue.redis_url, &queue.namespace);

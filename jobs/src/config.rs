@@ -55,11 +55,13 @@ pub struct WorkerArgs {
     #[command(flatten)]
     pub notify: crate::notify::NotifyArgs,
     #[command(flatten)]
+    pub inventory: crate::inventory::Settings,
+    #[command(flatten)]
     pub webhooks: crate::webhooks::WebhookArgs,
     #[command(flatten)]
     pub reports: crate::reports::ReportArgs,
     #[command(flatten)]
-    pub inventory: crate::inventory::Settings,
+    pub images: crate::images::ImageArgs,
     /// Expire unpaid orders and sweep idle carts this often.
     #[arg(long, env = "HOUSEKEEPING_INTERVAL_SECONDS", default_value_t = 30)]
     pub housekeeping_every_secs: u64,

@@ -4,9 +4,11 @@
 
 use crate::dead_letters::DeadLetters;
 use crate::events::{handles, Event, EventJob};
+use crate::images::{self, ImportImages};
 use crate::inventory::{self, InventorySync};
 use crate::job::Job;
 use crate::noop::Noop;
+use crate::notify::{self, SendEmail, SendSms};
 use crate::product_sync::{self, ProductSync};
 use crate::publish::RefreshEdge;
 use crate::queue::Queues;
@@ -18,9 +20,11 @@ use crate::worker::Workers;
 #[derive(Debug, Clone)]
 pub struct JobSettings {
     pub product_sync: product_sync::Settings,
+    pub notify: notify::Settings,
     pub webhooks: webhooks::Settings,
     pub reports: reports::Settings,
     pub inventory: inventory::Settings,
+    pub images: images::Settings,
 }
 
 /// Registers a worker for each job.
@@ -29,11 +33,14 @@ pub fn register_all(workers: Workers, settings: &JobSettings) -> Workers {
         .register::<ProductSync>(settings.product_sync.clone())
         .register::<RefreshEdge>(())
         .register::<Noop>(())
+        .register::<SendEmail>(settings.notify.clone())
+        .register::<SendSms>(settings.notify.clone())
         .register::<FanOutWebhooks>(settings.webhooks.clone())
         .register::<DeliverWebhook>(settings.webhooks.clone())
         .register::<ReplayWebhook>(settings.webhooks.clone())
         .register::<DailyReport>(settings.reports.clone())
         .register::<InventorySync>(settings.inventory.clone())
+        .register::<ImportImages>(settings.images.clone())
 }
 
 /// The names of the event jobs that handle `topic` (none: the relay marks the row done at once).
@@ -46,8 +53,11 @@ pub fn jobs_for(topic: &str) -> Vec<&'static str> {
     };
     route(handles::<RefreshEdge>(topic), RefreshEdge::NAME);
     route(handles::<Noop>(topic), Noop::NAME);
+    route(handles::<SendEmail>(topic), SendEmail::NAME);
+    route(handles::<SendSms>(topic), SendSms::NAME);
     route(handles::<FanOutWebhooks>(topic), FanOutWebhooks::NAME);
     route(handles::<ReplayWebhook>(topic), ReplayWebhook::NAME);
+    route(handles::<ImportImages>(topic), ImportImages::NAME);
     jobs
 }
 
@@ -56,8 +66,11 @@ pub async fn enqueue_event(queues: &Queues, name: &str, event: Event) -> anyhow:
     match name {
         RefreshEdge::NAME => queues.enqueue(RefreshEdge::for_event(event)).await,
         Noop::NAME => queues.enqueue(Noop::for_event(event)).await,
+        SendEmail::NAME => queues.enqueue(SendEmail::for_event(event)).await,
+        SendSms::NAME => queues.enqueue(SendSms::for_event(event)).await,
         FanOutWebhooks::NAME => queues.enqueue(FanOutWebhooks::for_event(event)).await,
         ReplayWebhook::NAME => queues.enqueue(ReplayWebhook::for_event(event)).await,
+        ImportImages::NAME => queues.enqueue(ImportImages::for_event(event)).await,
         other => anyhow::bail!("unknown event job {other:?}"),
     }
 }
@@ -73,10 +86,13 @@ pub async fn enqueue_json(
         InventorySync::NAME => queues.enqueue(parse::<InventorySync>(payload)?).await,
         RefreshEdge::NAME => queues.enqueue(parse::<RefreshEdge>(payload)?).await,
         Noop::NAME => queues.enqueue(parse::<Noop>(payload)?).await,
+        SendEmail::NAME => queues.enqueue(parse::<SendEmail>(payload)?).await,
+        SendSms::NAME => queues.enqueue(parse::<SendSms>(payload)?).await,
         FanOutWebhooks::NAME => queues.enqueue(parse::<FanOutWebhooks>(payload)?).await,
         DeliverWebhook::NAME => queues.enqueue(parse::<DeliverWebhook>(payload)?).await,
         ReplayWebhook::NAME => queues.enqueue(parse::<ReplayWebhook>(payload)?).await,
         DailyReport::NAME => queues.enqueue(parse::<DailyReport>(payload)?).await,
+        ImportImages::NAME => queues.enqueue(parse::<ImportImages>(payload)?).await,
         other => anyhow::bail!("unknown job {other:?}"),
     }
 }

@@ -26,6 +26,8 @@ pub mod topic {
     pub const PRODUCT_CHANGED: &str = "product.changed";
     /// A product stopped being listed: `{slug}`.
     pub const PRODUCT_ARCHIVED: &str = "product.archived";
+    /// A product sync left supplier images to import (`{count}`): the jobs' `import-images` runs.
+    pub const IMAGES_PENDING: &str = "images.pending";
 }
 
 /// Queues `payload` under `topic` as part of the caller's transaction.

@@ -89,6 +89,8 @@ pub async fn run(
     let plan = plan(ctx, settings, job, &feed.products).await?;
     let (mut summary, report) = import(ctx, &plan, &feed.products, feed.skipped).await?;
     summary.archived = archive_unlisted_products(&ctx.db, &feed.listed).await?;
+    // New or changed supplier image URLs are imported into our own storage by `import-images`.
+    crate::images::after_sync(&ctx.db).await?;
     // Fresh planner statistics before anything reads the new rows (the publish below, the origin's
     // listings): without them a first import is read with plans made for empty tables.
     refresh_statistics(&ctx.db).await?;

@@ -34,7 +34,7 @@ pub async fn load_cards(
                FROM categories
                WHERE live_products > 0 AND ($1::text IS NULL OR slug = $1)),
            page AS (
-               SELECT p.id, p.slug, p.title, p.images->0 AS image, c.slug AS category_slug,
+               SELECT p.id, p.slug, p.title, p.images, c.slug AS category_slug,
                       c.name AS category_name, c.id AS category_id, c.total
                FROM cats c CROSS JOIN LATERAL (
                    SELECT lp.id, lp.slug, lp.title, lp.images FROM live_products lp
@@ -51,7 +51,7 @@ pub async fn load_cards(
                WHERE v.product_id IN (SELECT id FROM page) AND v.archived_at IS NULL
                GROUP BY v.product_id)
            SELECT page.slug AS "slug!", page.title AS "title!", page.category_slug AS "category_slug!",
-                  page.image AS "image: Json<Image>", page.total AS "total!",
+                  page.images AS "images!: Json<Vec<Image>>", page.total AS "total!",
                   cheapest.price_minor AS "price_minor!", cheapest.currency AS "currency!",
                   cheapest.in_stock AS "in_stock!"
            FROM page JOIN cheapest ON cheapest.product_id = page.id
@@ -65,6 +65,9 @@ pub async fn load_cards(
     let total = rows
         .first()
         .map_or(0, |r| u64::try_from(r.total).unwrap_or(0));
+    // A card shows the first image a page may show (an absolute one only once imported: `images`).
+    let images: Vec<&[Image]> = rows.iter().map(|r| r.images.0.as_slice()).collect();
+    let imported = crate::images::imported_digests(pool, &images).await?;
     let cards = rows
         .into_iter()
         .map(|r| {
@@ -73,7 +76,9 @@ pub async fn load_cards(
                 slug: r.slug,
                 title: r.title,
                 category_slug: r.category_slug,
-                image: r.image.map(|i| i.0),
+                image: crate::images::localise(r.images.0, &imported)
+                    .into_iter()
+                    .next(),
                 in_stock: r.in_stock,
             })
         })

@@ -67,6 +67,8 @@ pub async fn load_products(
         .map_or(0, |r| u64::try_from(r.total).unwrap_or(0));
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut variants = variants_of(pool, &ids).await?;
+    let images: Vec<&[Image]> = rows.iter().map(|r| r.images.0.as_slice()).collect();
+    let imported = crate::images::imported_digests(pool, &images).await?;
     let products = rows
         .into_iter()
         .map(|r| ProductDetail {
@@ -82,7 +84,7 @@ pub async fn load_products(
             },
             tags: r.tags,
             options: r.options.0,
-            images: r.images.0,
+            images: crate::images::localise(r.images.0, &imported),
         })
         .collect();
     Ok((products, total))

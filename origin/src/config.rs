@@ -103,6 +103,10 @@ pub struct Config {
     /// REPORTS_STORE); the admin API lists and serves them. Without it, reports answer 503.
     #[arg(long, env = "REPORTS_STORE")]
     pub reports_store: Option<String>,
+    /// Where the jobs keep the imported product images (`file:///dir` or `s3://bucket/prefix`, as the
+    /// jobs' IMAGES_STORE); served at `/images/{name}` to the edge. Without it, images answer 404.
+    #[arg(long, env = "IMAGES_STORE")]
+    pub images_store: Option<String>,
 }
 
 /// Selling: the store's settings, how long an order waits for payment, and the payment provider.

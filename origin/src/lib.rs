@@ -15,6 +15,7 @@ pub mod error;
 mod extract;
 mod health;
 mod idempotency;
+mod images;
 mod orders;
 pub mod payments;
 mod state;
@@ -75,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(accounts::router())
         .merge(stock_alerts::router())
+        .merge(images::router())
         // Unknown paths answer only after the credential check: no probing for routes without it.
         .fallback(|| async { error::ApiError::NotFound("There is no such route.".into()) })
         .layer(axum::middleware::from_fn_with_state(
@@ -124,6 +126,9 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     }
     if let Some(location) = config.reports_store.as_deref() {
         state = state.with_reports(meridian_runtime::objects::open(location)?);
+    }
+    if let Some(location) = config.images_store.as_deref() {
+        state = state.with_images(meridian_runtime::objects::open(location)?);
     }
     let drain = Duration::from_secs(config.drain_seconds);
     serve_on(listener, state, meridian_runtime::shutdown_signal(), drain).await

@@ -30,6 +30,8 @@ pub struct AppState {
     pub writes: Arc<AttemptLimits>,
     /// Where the daily sales reports are (`REPORTS_STORE`); `None`: reports answer 503.
     pub reports: Option<meridian_runtime::objects::Objects>,
+    /// Where the imported product images are (`IMAGES_STORE`); `None`: `/images/…` answers 404.
+    pub images: Option<meridian_runtime::objects::Objects>,
 }
 
 /// How the store sells: settings from the owner, the buyer-facing URL, the payment window.
@@ -61,6 +63,7 @@ impl AppState {
             attempts: Arc::new(AttemptLimits::per_minute(limits::DEFAULT_PER_MINUTE)),
             writes: Arc::new(AttemptLimits::per_minute(limits::DEFAULT_WRITES_PER_MINUTE)),
             reports: None,
+            images: None,
         }
     }
 
@@ -85,6 +88,12 @@ impl AppState {
     #[must_use]
     pub fn with_reports(mut self, store: meridian_runtime::objects::Objects) -> Self {
         self.reports = Some(store);
+        self
+    }
+
+    #[must_use]
+    pub fn with_images(mut self, store: meridian_runtime::objects::Objects) -> Self {
+        self.images = Some(store);
         self
     }
 

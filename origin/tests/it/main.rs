@@ -15,6 +15,7 @@ mod checkout;
 mod common;
 mod health;
 mod idempotency;
+mod images;
 mod inventory;
 mod orders;
 mod oversell;

@@ -12,7 +12,7 @@ use meridian_store::notifications;
 use meridian_store::outbox::topic;
 use serde_json::Value;
 use sqlx::PgPool;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const SID: &str = "AC0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "a-token-only-the-test-knows-0123456789";
@@ -43,7 +43,7 @@ fn settings(url: &str, token: &str) -> Settings {
     .unwrap()
 }
 
-fn texts(record: &PathBuf) -> Vec<Recorded> {
+fn texts(record: &Path) -> Vec<Recorded> {
     sms_gateway::recorded(record).unwrap()
 }
 

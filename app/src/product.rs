@@ -19,7 +19,11 @@ pub(crate) fn ProductView(product: meridian_domain::ProductDetail) -> impl IntoV
     view! {
         <article class="product" data-product=product.slug.clone()>
             <div class="product-media">
-                {image.map(|i| view! { <img src=i.src alt=i.alt width="400" height="400"/> })}
+                {image.map(|i| {
+                    // The store's own images come in two sizes: `srcset` lets sharp screens take the larger.
+                    let sizes = meridian_domain::images::srcset(&i.src);
+                    view! { <img src=i.src srcset=sizes alt=i.alt width="400" height="400"/> }
+                })}
             </div>
             <div class="product-info">
                 <p class="crumbs"><a href=routes::category(&product.category.slug)>{product.category.name}</a></p>

@@ -81,6 +81,8 @@ pub enum Route {
     CheckoutPay,
     /// `/orders/{token}`, the token already checked to be one (64 lowercase hex).
     Order(String),
+    /// `/images/{name}`, the name already checked to be one the image import makes (`images::is_name`).
+    Image(String),
     ApiCartLines,
     ApiCart,
     ApiCategories,
@@ -114,6 +116,7 @@ impl Route {
             Self::CheckoutPromo => CHECKOUT_PROMO,
             Self::CheckoutPay => CHECKOUT_PAY,
             Self::Order(_) => "/orders/{token}",
+            Self::Image(_) => "/images/{name}",
             Self::ApiCartLines => API_CART_LINES,
             Self::ApiCart => API_CART,
             Self::ApiCategories => API_CATEGORIES,
@@ -164,6 +167,9 @@ pub fn match_route(method: &str, path: &str) -> Route {
         (true, _, ["checkout", "shipping"]) => Route::CheckoutShipping,
         (true, _, ["checkout", "review"]) => Route::CheckoutReview,
         (true, _, ["orders", token]) if is_order_token(token) => Route::Order((*token).to_owned()),
+        (true, _, ["images", name]) if crate::images::is_name(name) => {
+            Route::Image((*name).to_owned())
+        }
         (true, _, ["api", "cart"]) => Route::ApiCart,
         (true, _, ["api", "catalog", "categories"]) => Route::ApiCategories,
         (true, _, ["api", "catalog", "products"]) => Route::ApiProducts,

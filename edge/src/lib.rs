@@ -11,6 +11,7 @@ mod crypto;
 mod error;
 mod gateway;
 mod http;
+mod images;
 mod memo;
 mod orders;
 mod origin;
@@ -65,6 +66,7 @@ async fn route(edge: &mut Edge) -> EdgeResult {
         Route::CheckoutPromo => checkout::save_promo(edge).await,
         Route::CheckoutPay => checkout::pay(edge).await,
         Route::Order(token) => orders::order(edge, &token).await,
+        Route::Image(name) => edge.image(&name).await,
         Route::ApiCartLines => gateway::add_line(edge).await,
         Route::ApiCart => gateway::get_cart(edge).await,
         Route::ApiCategories => api::categories(edge).await,

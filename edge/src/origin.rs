@@ -105,32 +105,7 @@ impl Edge {
     /// may have closed ("Network connection lost"), and a second attempt is safe because every write
     /// carries its idempotency key and reads change nothing.
     pub(crate) async fn call_origin(&self, call: Call<'_>) -> EdgeResult<OriginReply> {
-        let link = self
-            .config
-            .origin
-            .as_ref()
-            .map_err(|reason| EdgeError::Unavailable {
-                reason: reason.clone(),
-                message: CART_OFF,
-            })?;
-        let mut outcome = self.attempt(&call, link).await?;
-        if let Err(Attempt::Transport(first)) = &outcome {
-            let id = &self.request_id;
-            worker::console_warn!(
-                "request {id}: origin call {} failed once ({first}); retrying",
-                call.what
-            );
-            outcome = self.attempt(&call, link).await?;
-        }
-        let mut response = outcome.map_err(|failure| match failure {
-            Attempt::Transport(text) => {
-                EdgeError::BadGateway(format!("origin call {} failed: {text}", call.what))
-            }
-            Attempt::Timeout => EdgeError::BadGateway(format!(
-                "origin did not answer {} in {EDGE_ORIGIN_TIMEOUT_SECS}s",
-                call.what
-            )),
-        })?;
+        let mut response = self.fetch_origin(&call).await?;
         let body = response.text().await.map_err(|e| {
             EdgeError::BadGateway(format!(
                 "origin call {} failed: {}",
@@ -141,6 +116,37 @@ impl Edge {
         Ok(OriginReply {
             status: response.status_code(),
             body,
+        })
+    }
+
+    /// [`Edge::call_origin`]'s request and retry, answering the origin's response unread (an image's
+    /// body is bytes, not text).
+    pub(crate) async fn fetch_origin(&self, call: &Call<'_>) -> EdgeResult<Response> {
+        let link = self
+            .config
+            .origin
+            .as_ref()
+            .map_err(|reason| EdgeError::Unavailable {
+                reason: reason.clone(),
+                message: CART_OFF,
+            })?;
+        let mut outcome = self.attempt(call, link).await?;
+        if let Err(Attempt::Transport(first)) = &outcome {
+            let id = &self.request_id;
+            worker::console_warn!(
+                "request {id}: origin call {} failed once ({first}); retrying",
+                call.what
+            );
+            outcome = self.attempt(call, link).await?;
+        }
+        outcome.map_err(|failure| match failure {
+            Attempt::Transport(text) => {
+                EdgeError::BadGateway(format!("origin call {} failed: {text}", call.what))
+            }
+            Attempt::Timeout => EdgeError::BadGateway(format!(
+                "origin did not answer {} in {EDGE_ORIGIN_TIMEOUT_SECS}s",
+                call.what
+            )),
         })
     }
 

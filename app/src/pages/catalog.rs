@@ -64,7 +64,10 @@ fn Card(card: ProductCard) -> impl IntoView {
     view! {
         <li class="card" data-product=card.slug.clone()>
             <a href=href>
-                {card.image.map(|i| view! { <img src=i.src alt=i.alt width="400" height="400" loading="lazy"/> })}
+                {card.image.map(|i| {
+                    let sizes = meridian_domain::images::srcset(&i.src);
+                    view! { <img src=i.src srcset=sizes alt=i.alt width="400" height="400" loading="lazy"/> }
+                })}
                 <span class="card-title">{card.title}</span>
                 <span class="card-price">{price}</span>
                 {(!card.in_stock).then(|| view! { <span class="badge">"Sold out"</span> })}

@@ -124,3 +124,26 @@ fn an_empty_address_form_starts_at_the_first_country_shipped_to() {
         None
     );
 }
+
+#[cfg(feature = "ssr")]
+#[test]
+fn the_stores_own_images_offer_the_larger_size_to_sharp_screens() {
+    let mut page = product("");
+    page.images = vec![meridian_domain::Image {
+        src: "/images/0123456789abcdef-400.jpg".into(),
+        alt: "Linen shirt".into(),
+    }];
+    let html = Page::Product(Box::new(page.clone())).into_html();
+    assert!(
+        html.contains(
+            r#"srcset="/images/0123456789abcdef-400.jpg 1x, /images/0123456789abcdef-800.jpg 2x""#
+        ),
+        "{html}"
+    );
+    page.images[0].src = "/media/linen-shirt.svg".into();
+    let html = Page::Product(Box::new(page)).into_html();
+    assert!(
+        html.contains(r#"src="/media/linen-shirt.svg""#) && !html.contains("srcset"),
+        "{html}"
+    );
+}

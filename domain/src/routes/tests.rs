@@ -155,3 +155,21 @@ fn patterns_never_carry_the_path() {
     assert!(!match_route("POST", CART_ADD).is_api());
     assert!(match_route("GET", "/api/whatever").is_api());
 }
+
+#[test]
+fn only_image_names_the_import_makes_are_image_routes() {
+    let path = crate::images::path("0123456789abcdef", 800);
+    let route = match_route("GET", &path);
+    assert_eq!(route, Route::Image("0123456789abcdef-800.jpg".into()));
+    assert_eq!(route.pattern(), "/images/{name}");
+    assert_eq!(match_route("HEAD", &path), route);
+    assert_eq!(match_route("POST", &path), Route::NotFound);
+    for bad in [
+        "/images/..%2f0123456789abcdef-800.jpg",
+        "/images/0123456789abcdef-800.png",
+        "/images/a/0123456789abcdef-800.jpg",
+        "/images/",
+    ] {
+        assert_eq!(match_route("GET", bad), Route::NotFound, "{bad}");
+    }
+}

@@ -120,6 +120,8 @@ impl Stack {
         let webhook_secret = format!("whsec_{}", random_token()?);
         // The daily sales reports: the jobs write them here, the origin's admin API serves them.
         let reports_store = std::path::absolute(stack.logs.join("reports"))?;
+        // Imported product images: the jobs write them here, the origin serves them to the edge.
+        let images_store = std::path::absolute(stack.logs.join("images"))?;
         let mut origin = Command::new(bin("origin"));
         origin
             .arg("serve")
@@ -131,7 +133,8 @@ impl Stack {
             .env("STRIPE_SECRET_KEY", &stripe_key)
             .env("STRIPE_WEBHOOK_SECRET", &webhook_secret)
             .env("SESSION_SIGNING_KEY", &stack.session_signing_key)
-            .env("REPORTS_STORE", &reports_store);
+            .env("REPORTS_STORE", &reports_store)
+            .env("IMAGES_STORE", &images_store);
         stack.spawn("origin", origin)?;
         let mut psp = Command::new(bin("psp"));
         psp.env("PSP_LISTEN", format!("127.0.0.1:{psp_port}"))
@@ -222,7 +225,8 @@ impl Stack {
             .env("MAIL_FROM", "Meridian <orders@meridian.localhost>")
             .env("STORE_URL", stack.edge_url());
         sms.worker_env(&mut jobs, &format!("http://127.0.0.1:{sms_port}"));
-        jobs.env("REPORTS_STORE", &reports_store);
+        jobs.env("REPORTS_STORE", &reports_store)
+            .env("IMAGES_STORE", &images_store);
         stack.spawn("jobs", jobs)?;
 
         step("first product sync from the supplier stand-in");

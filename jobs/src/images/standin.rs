@@ -1,7 +1,8 @@
 //! The supplier stand-in's image files (dev and test tooling only): `GET /files/{name}` answers the bytes
 //! and `Content-Type` it was given for `name` (percent-decoded, so names with spaces and unicode work as
-//! on a CDN), 404 otherwise, and counts every request so a test can see what an import fetched. Merge
-//! [`ImageFiles::router`] into the product feed's router to serve both from one address.
+//! on a CDN), or the failure it was told to give, 404 otherwise, and counts every request so a test can
+//! see what an import fetched. Merge [`ImageFiles::router`] into the product feed's router to serve both
+//! from one address.
 
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -14,8 +15,8 @@ use std::sync::{Arc, Mutex};
 /// Where the files are served: `<base>/files/<percent-encoded name>`.
 pub const FILES: &str = "/files";
 
-/// A file's `Content-Type` and bytes.
-type File = (String, Vec<u8>);
+/// The status a file is answered with, its `Content-Type` and its bytes.
+type File = (StatusCode, String, Vec<u8>);
 
 /// Files by name, each with the `Content-Type` it is served with, and the requests seen.
 #[derive(Debug, Clone, Default)]
@@ -28,7 +29,17 @@ impl ImageFiles {
     /// Serves `bytes` as `name` with `content_type` (replacing what was there).
     pub fn put(&self, name: &str, content_type: &str, bytes: Vec<u8>) {
         let mut files = self.files.lock().expect("no panic holds the lock");
-        files.insert(name.to_owned(), (content_type.to_owned(), bytes));
+        files.insert(
+            name.to_owned(),
+            (StatusCode::OK, content_type.to_owned(), bytes),
+        );
+    }
+
+    /// Answers `name` with `status` and a short text body, as a CDN having a bad moment does.
+    pub fn fail(&self, name: &str, status: StatusCode) {
+        let mut files = self.files.lock().expect("no panic holds the lock");
+        let body = b"try again later".to_vec();
+        files.insert(name.to_owned(), (status, "text/plain".to_owned(), body));
     }
 
     /// The names requested so far, in order (including those answered 404).
@@ -70,8 +81,8 @@ async fn serve_file(State(files): State<ImageFiles>, Path(name): Path<String>) -
         .get(&name)
         .cloned();
     match found {
-        Some((content_type, bytes)) => {
-            ([(header::CONTENT_TYPE, content_type)], bytes).into_response()
+        Some((status, content_type, bytes)) => {
+            (status, [(header::CONTENT_TYPE, content_type)], bytes).into_response()
         }
         None => (StatusCode::NOT_FOUND, "no such file").into_response(),
     }

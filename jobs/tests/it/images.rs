@@ -309,3 +309,35 @@ async fn the_same_picture_under_two_urls_is_stored_once(pool: PgPool) {
         .collect();
     assert_eq!(names.len(), 2, "one file per slot: {names:?}");
 }
+
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn a_supplier_having_a_bad_moment_is_asked_again(pool: PgPool) {
+    let rig = rig().await;
+    rig.files
+        .fail("busy.jpg", axum::http::StatusCode::SERVICE_UNAVAILABLE);
+    let slug = feed(&[&[]])[0].handle.clone();
+    sync(&pool, feed(&[&[standin::url(&rig.base, "busy.jpg")]])).await;
+    let done = import(&pool, &rig).await;
+    assert_eq!(
+        done,
+        Imported {
+            imported: 0,
+            skipped: 0,
+            failed: 1
+        }
+    );
+    assert!(
+        records(&pool).await.unwrap().is_empty(),
+        "a 503 is not recorded as a skip"
+    );
+    let bytes = picture(300, 200, ImageFormat::Jpeg, 8);
+    rig.files.put("busy.jpg", "image/jpeg", bytes.clone());
+    assert_eq!(
+        import(&pool, &rig).await.imported,
+        1,
+        "the retry imports it"
+    );
+    let expected = format!("/images/{}-400.jpg", digest(&bytes));
+    assert_eq!(shown(&pool, &slug).await.0, [expected]);
+    assert_eq!(stored(&rig.store, &digest(&bytes), 800).await, (300, 200));
+}

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { BASE, feed, launchBrowser, originHeaders, originRequests, pollUntil } from './support.mjs';
+import { waitForEmail } from './mail.mjs';
 
 const PSP = process.env.PSP_URL;
 const psql = (sql) => execFileSync('psql', [process.env.DATABASE_URL, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql])
@@ -128,6 +129,16 @@ test('a shopper changes the cart, checks out with a promo code, pays and sees th
   const response = await page.reload();
   assert.equal(response.headers()['referrer-policy'], 'no-referrer');
   assert.match(response.headers()['cache-control'], /no-store/);
+
+  // The confirmation email reaches the captured mailbox (outbox → relay → send-email → SMTP), once.
+  const number = await text(page, '.order-number');
+  const total = await text(page, '.amounts .total');
+  const [mail, ...more] = await waitForEmail('ada@example.com', (m) => m.subject.includes(number));
+  assert.equal(mail.subject, `Order ${number} confirmed: ${total}`);
+  assert.ok(mail.text.includes(`Total: ${total}`), mail.text);
+  assert.ok(mail.html.includes(total), 'the HTML part carries the total too');
+  assert.ok(mail.text.includes(page.url()), 'the email links to the order page');
+  assert.equal(more.length, 0, 'one confirmation per order');
   await context.close();
 });
 
@@ -152,6 +163,8 @@ test('a declined card returns to the review saying so; unpaid, the order expires
     return /declined/.test(await page.locator('[role=alert]').textContent().catch(() => ''));
   }, 'the review to show the decline');
   assert.equal(await page.locator('form.pay input[name=order]').inputValue(), token, 'Pay would pay that order again');
+  const [declined] = await waitForEmail('grace@example.com', (m) => /did not go through/.test(m.subject));
+  assert.ok(declined.text.includes(`/checkout/review?order=${token}`), 'the email leads back to paying');
 
   psql(`UPDATE orders SET expires_at = now() WHERE token = '${token}'`);
   await page.goto(`${BASE}/orders/${token}`);

@@ -216,11 +216,7 @@ impl OrderContext {
     fn new(o: &OrderView) -> Self {
         let t = &o.totals;
         let a = &o.address;
-        let city = [a.postcode.as_str(), a.city.as_str(), a.region.as_str()]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let city = city_line(&a.city, &a.region, &a.postcode, &a.country);
         let address_lines = [
             a.name.clone(),
             a.line1.clone(),
@@ -265,9 +261,46 @@ impl OrderContext {
     }
 }
 
+/// The city line as the country writes it: `New York, NY 10118` in North America and Australia,
+/// `42000 Saint-Étienne` (postcode first) elsewhere.
+fn city_line(city: &str, region: &str, postcode: &str, country: &str) -> String {
+    let join = |parts: &[&str], sep: &str| {
+        parts
+            .iter()
+            .filter(|p| !p.trim().is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    if matches!(country, "US" | "CA" | "AU") {
+        join(&[city, &join(&[region, postcode], " ")], ", ")
+    } else {
+        join(&[postcode, city, region], " ")
+    }
+}
+
 /// `2026-11-26T14:05:00Z` → `26 Nov 2026, 14:05 UTC`.
 fn readable_time(rfc3339: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(rfc3339)
         .map(|t| t.format("%-d %b %Y, %H:%M UTC").to_string())
         .unwrap_or_else(|_| rfc3339.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::city_line;
+
+    #[test]
+    fn city_lines_follow_the_country() {
+        assert_eq!(
+            city_line("New York", "NY", "10118", "US"),
+            "New York, NY 10118"
+        );
+        assert_eq!(
+            city_line("Saint-Étienne", "", "42000", "FR"),
+            "42000 Saint-Étienne"
+        );
+        assert_eq!(city_line("Tokyo", "", "", "JP"), "Tokyo");
+        assert_eq!(city_line("Sydney", "NSW", "", "AU"), "Sydney, NSW");
+    }
 }

@@ -59,6 +59,8 @@ impl Templates {
         let syntax = SyntaxConfig::builder()
             .trim_blocks(true)
             .lstrip_blocks(true)
+            // An included part (the order's lines) ends its last line, as its file does.
+            .keep_trailing_newline(true)
             .build()
             .map_err(|e| anyhow::anyhow!("template syntax: {e}"))?;
         env.set_syntax(syntax);

@@ -147,7 +147,8 @@ fn parse(raw: &[u8]) -> Received {
         from: first(m.from()),
         subject: m.subject().unwrap_or_default().to_owned(),
         message_id: m.message_id().unwrap_or_default().to_owned(),
-        text: m.body_text(0).unwrap_or_default().into_owned(),
+        // Lines as a reader sees them (the wire has CRLF).
+        text: m.body_text(0).unwrap_or_default().replace("\r\n", "\n"),
         html: m.body_html(0).unwrap_or_default().into_owned(),
         content_type: m
             .content_type()

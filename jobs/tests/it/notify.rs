@@ -79,7 +79,10 @@ async fn order_emails_carry_the_real_lines_and_amounts_once_each(pool: PgPool) {
         "{}",
         mail.text
     );
-    assert!(mail.text.contains("Saint-Étienne"));
+    let shipping_to = format!(
+        "  Total: $3,834.50\n\nShipping to:\n  {BUYER}\n  1 Rue de l'Église\n  42000 Saint-Étienne\n  FR\n"
+    );
+    assert!(mail.text.contains(&shipping_to), "{}", mail.text);
     assert!(mail.html.contains(BUYER_HTML), "{}", mail.html);
     assert!(mail.html.contains(LAMP_HTML), "{}", mail.html);
     assert!(mail.html.contains("Brass &amp; Glass"));

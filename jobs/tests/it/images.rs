@@ -341,3 +341,59 @@ async fn a_supplier_having_a_bad_moment_is_asked_again(pool: PgPool) {
     assert_eq!(shown(&pool, &slug).await.0, [expected]);
     assert_eq!(stored(&rig.store, &digest(&bytes), 800).await, (300, 200));
 }
+
+/// The whole path on the real Redis: a sync writes `images.pending`, the relay hands it to a worker's
+/// `import-images`, which imports and publishes: the edge then holds the document with our image.
+#[sqlx::test(migrator = "meridian_store::MIGRATOR")]
+async fn a_sync_leads_to_the_edge_showing_our_copy(pool: PgPool) {
+    use crate::common::{namespace, redis_url, stop_worker};
+    use crate::fake_edge::{self, TOKEN};
+    use meridian_jobs::queue::Queues;
+    use meridian_jobs::relay::{self, RelaySettings};
+    use meridian_jobs::worker::{RetrySettings, Workers};
+    use meridian_jobs::{http_client, EdgeTarget, JobContext};
+
+    let rig = rig().await;
+    let bytes = picture(1200, 1200, ImageFormat::Jpeg, 9);
+    rig.files.put("Tasse «Ñ».jpg", "image/jpeg", bytes.clone());
+    let edge = std::sync::Arc::default();
+    let ctx = JobContext {
+        db: pool.clone(),
+        http: http_client(),
+        edge: Some(EdgeTarget {
+            url: serve(fake_edge::router(std::sync::Arc::clone(&edge))).await,
+            token: TOKEN.into(),
+        }),
+    };
+    let products = feed(&[&[standin::url(&rig.base, "Tasse «Ñ».jpg")]]);
+    let slug = products[0].handle.clone();
+    sync_with(&ctx, &settings(), products, ProductSync::new(""))
+        .await
+        .unwrap();
+    let queues = Queues::connect(&redis_url(), &namespace()).await.unwrap();
+    let relayed = relay::pass(&pool, &queues, &RelaySettings::default(), &|_| {})
+        .await
+        .unwrap();
+    assert!(relayed >= 1, "the relay enqueued import-images");
+    let workers = Workers::new(ctx, queues, RetrySettings::default())
+        .register::<images::ImportImages>(rig.settings.clone());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(workers.run(async {
+        let _ = stopped.await;
+    }));
+    let expected = format!("/images/{}-400.jpg", digest(&bytes));
+    let shows_ours = || {
+        edge.lock().unwrap().batches.iter().any(|b| {
+            b.documents.iter().any(|d| {
+                d.product.slug == slug && d.product.images.iter().any(|i| i.src == expected)
+            })
+        })
+    };
+    let started = std::time::Instant::now();
+    while !shows_ours() && started.elapsed() < std::time::Duration::from_secs(30) {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    stop_worker(stop, worker).await;
+    assert!(shows_ours(), "the edge got the document with {expected}");
+    assert_eq!(stored(&rig.store, &digest(&bytes), 800).await, (800, 800));
+}

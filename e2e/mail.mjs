@@ -1,7 +1,7 @@
 // The emails the stack's SMTP server (aiosmtpd) captured, read as a mail client would: the Maildir in
 // MAILDIR (set by `cargo xtask test` / `dev`), headers unfolded and RFC 2047-decoded, the text/plain part
 // decoded from quoted-printable or base64.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pollUntil } from './support.mjs';
 
@@ -34,11 +34,13 @@ function decodeBody({ headers, body }) {
   return body;
 }
 
-/// Every captured email: `{ to, subject, messageId, text, html }`.
+/// Every captured email, oldest first: `{ to, subject, messageId, text, html }`.
 export function emails() {
   const dir = join(process.env.MAILDIR, 'new');
   let files = [];
   try { files = readdirSync(dir); } catch { return []; }
+  const delivered = (file) => statSync(join(dir, file)).mtimeMs;
+  files.sort((a, b) => delivered(a) - delivered(b) || a.localeCompare(b));
   return files.map((file) => {
     const raw = readFileSync(join(dir, file), 'latin1');
     const { headers, body } = split(raw);

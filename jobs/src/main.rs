@@ -30,7 +30,7 @@ enum Command {
     /// Make one day's sales report now (default yesterday, UTC) into REPORTS_STORE.
     Report(meridian_jobs::reports::RunArgs),
     /// Import the supplier images still pending into IMAGES_STORE now (what the worker's import-images does).
-    ImportImages(meridian_jobs::images::RunArgs),
+    ImportImages(meridian_jobs::images::cli::RunArgs),
     /// Serve a feed file in Shopify's /products.json format (the local supplier stand-in; dev and tests).
     Supplier(SupplierArgs),
     /// Answer Twilio's Messages API and record each text to a JSONL file (the local SMS stand-in).
@@ -49,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
         Command::DeadLetters(command) => cli::dead_letters(&cli.queue, command).await,
         Command::Supplier(args) => cli::supplier(args).await,
         Command::Report(args) => meridian_jobs::reports::run_now(args).await,
-        Command::ImportImages(args) => meridian_jobs::images::run_now(args).await,
+        Command::ImportImages(args) => meridian_jobs::images::cli::run_now(args).await,
         Command::SmsGateway(args) => args.serve().await,
         Command::InventorySync(args) => args.run(&cli.queue).await,
     }

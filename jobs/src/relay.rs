@@ -113,7 +113,9 @@ async fn relay_batch(
         outbox::mark_sent(&mut tx, &ids, &jobs).await?;
     }
     tx.commit().await?;
-    events.iter().for_each(|e| observe(e));
+    for event in &events {
+        observe(event);
+    }
     if claimed > 0 {
         tracing::debug!(rows = claimed, jobs = enqueued, "outbox rows relayed");
     }

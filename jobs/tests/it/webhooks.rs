@@ -145,7 +145,12 @@ async fn start(
         poll: Duration::from_millis(200),
         ..RelaySettings::default()
     };
-    tokio::spawn(relay::run(pool.clone(), queues.clone(), quick, Box::new(|_| {})));
+    tokio::spawn(relay::run(
+        pool.clone(),
+        queues.clone(),
+        quick,
+        Box::new(|_| {}),
+    ));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = tokio::spawn(workers.run(async {
         let _ = stopped.await;

@@ -56,6 +56,26 @@ pub fn http_client() -> reqwest::Client {
         .expect("a client with static settings builds")
 }
 
+/// Reads `response`'s body unless it is over `cap` bytes, as declared or as sent (an absent or wrong
+/// Content-Length cannot get past the cap); `None` as soon as it is over, without reading the rest. Every
+/// body a job fetches from a supplier goes through here.
+pub async fn body_within(
+    mut response: reqwest::Response,
+    cap: u64,
+) -> reqwest::Result<Option<Vec<u8>>> {
+    if response.content_length().is_some_and(|n| n > cap) {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if (body.len() + chunk.len()) as u64 > cap {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
+}
+
 #[cfg(test)]
 mod tests {
     use super::EdgeTarget;

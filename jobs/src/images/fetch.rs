@@ -4,7 +4,7 @@
 //! error, so the job retries it.
 
 use crate::product_sync::fetch::feed_url;
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use reqwest::header::CONTENT_TYPE;
 use reqwest::StatusCode;
 
 /// The types the `image` crate decodes for us here (its `jpeg`, `png`, `webp` and `gif` features).
@@ -25,7 +25,7 @@ pub async fn fetch(http: &reqwest::Client, src: &str, max_bytes: usize) -> anyho
             "refused: only https (or http to a loopback stand-in) is fetched",
         ));
     };
-    let mut response = http.get(url).send().await?;
+    let response = http.get(url).send().await?;
     let status = response.status();
     if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
         anyhow::bail!("the supplier answered {status} for {src}");
@@ -44,21 +44,9 @@ pub async fn fetch(http: &reqwest::Client, src: &str, max_bytes: usize) -> anyho
         let shown = if kind.is_empty() { "no type" } else { &kind };
         return Ok(skip(&format!("not an image we take ({shown})")));
     }
-    let declared = response
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > max_bytes as u64) {
+    let Some(body) = crate::context::body_within(response, max_bytes as u64).await? else {
         return Ok(skip(&too_big(max_bytes)));
-    }
-    // The declared length may be absent or wrong: the limit holds for the bytes actually sent.
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > max_bytes {
-            return Ok(skip(&too_big(max_bytes)));
-        }
-        body.extend_from_slice(&chunk);
-    }
+    };
     if body.is_empty() {
         return Ok(skip("the supplier sent an empty body"));
     }

@@ -110,25 +110,16 @@ fn shown(url: &reqwest::Url) -> String {
 
 /// GETs `url`, refusing a body over `cap` bytes without reading it all.
 async fn get_capped(client: &reqwest::Client, url: &str, cap: u64) -> anyhow::Result<Vec<u8>> {
-    let mut response = client.get(url).send().await?;
+    let response = client.get(url).send().await?;
     let status = response.status();
     anyhow::ensure!(status.is_success(), "the stock feed answered {status}");
-    let too_big = || {
-        refusal(format!(
-            "the stock feed is over {cap} bytes (INVENTORY_FEED_MAX_BYTES)"
-        ))
-    };
-    if response.content_length().is_some_and(|n| n > cap) {
-        return Err(too_big());
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        if (body.len() + chunk.len()) as u64 > cap {
-            return Err(too_big());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+    crate::context::body_within(response, cap)
+        .await?
+        .ok_or_else(|| {
+            refusal(format!(
+                "the stock feed is over {cap} bytes (INVENTORY_FEED_MAX_BYTES)"
+            ))
+        })
 }
 
 #[cfg(test)]

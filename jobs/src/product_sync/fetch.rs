@@ -154,26 +154,17 @@ fn parse_page(body: &[u8]) -> anyhow::Result<Vec<serde_json::Value>> {
 
 /// GETs `url` and reads the body, refusing one over `cap` bytes without reading it all.
 async fn get_capped(client: &reqwest::Client, url: &str, cap: u64) -> anyhow::Result<Vec<u8>> {
-    let mut response = client.get(url).send().await?;
+    let response = client.get(url).send().await?;
     let status = response.status();
     // A redirect our client would not follow (to another host) ends up here as a 3xx.
     anyhow::ensure!(status.is_success(), "{url} answered {status}");
-    let too_big = || {
-        refusal(format!(
-            "{url} sent a page over {cap} bytes (SUPPLIER_MAX_PAGE_BYTES)"
-        ))
-    };
-    if response.content_length().is_some_and(|n| n > cap) {
-        return Err(too_big());
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        if (body.len() + chunk.len()) as u64 > cap {
-            return Err(too_big());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+    crate::context::body_within(response, cap)
+        .await?
+        .ok_or_else(|| {
+            refusal(format!(
+                "{url} sent a page over {cap} bytes (SUPPLIER_MAX_PAGE_BYTES)"
+            ))
+        })
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The outbox relay on the real Postgres and Redis: a committed change reaches its job, the worker's
 //! receipts make every event run once however often it is delivered, and neither a relay killed
-//! mid-batch, two relays side by side, nor a Redis that lost its queues loses or doubles an event.
+//! mid-batch, two relays side by side, nor a Redis killed and restarted (a server of the test's own) loses
+//! or doubles an event.
 
 use crate::common::{namespace, redis_url, serve, stop_worker};
 use crate::fake_edge::{self, Published, TOKEN};
@@ -159,48 +160,90 @@ async fn a_committed_stock_change_reaches_the_edge_once(pool: PgPool) {
     stop_worker(s.stop, s.worker).await;
 }
 
+/// A Redis server of the test's own (the machine's `redis-server`, on a free port, keeping nothing on disk
+/// like ours), so the test can kill and restart it without touching the Redis the other tests share.
+struct OwnRedis {
+    port: u16,
+    child: std::process::Child,
+}
+
+impl OwnRedis {
+    async fn start(port: u16) -> Self {
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server (Debian's package, on every machine that runs these tests)");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return Self { port, child };
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("redis-server did not listen on port {port}");
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for OwnRedis {
+    /// SIGKILL: the server gets no chance to save anything, as in a crash.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[sqlx::test(migrator = "meridian_store::MIGRATOR")]
-async fn a_redis_that_lost_its_queues_loses_no_event(pool: PgPool) {
+async fn a_redis_killed_and_restarted_mid_run_loses_no_event(pool: PgPool) {
     seed(&pool).await;
-    let s = stack(&pool).await;
-    // Stop the worker first so the job waits in Redis, then lose what Redis held for this namespace,
-    // as a restart of a Redis without persistence does.
-    stop_worker(s.stop, s.worker).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let redis = OwnRedis::start(port).await;
+    let queues = Queues::connect(&redis.url(), &namespace()).await.unwrap();
     set_stock(&pool, 0).await;
     let settings = RelaySettings {
         redeliver_after: Duration::from_millis(500),
         ..RelaySettings::default()
     };
     assert_eq!(
-        relay::pass(&pool, &s.queues, &settings, &|_| {})
-            .await
-            .unwrap(),
-        jobs_per_change()
-    );
-    let mut conn = s.queues.connection();
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("{}*", s.queues.namespace()))
-        .query_async(&mut conn)
-        .await
-        .unwrap();
-    assert!(!keys.is_empty(), "the job was queued in Redis");
-    let _: () = redis::cmd("DEL")
-        .arg(&keys)
-        .query_async(&mut conn)
-        .await
-        .unwrap();
-
-    let s = start(&pool, s.queues, s.edge).await;
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    assert_eq!(
-        relay::pass(&pool, &s.queues, &settings, &|_| {})
+        relay::pass(&pool, &queues, &settings, &|_| {})
             .await
             .unwrap(),
         jobs_per_change(),
-        "the overdue event is sent again"
+        "the change's jobs wait in Redis"
     );
+    // Kill Redis with the jobs in it (nothing is saved), and start it again, empty, on the same port.
+    drop(redis);
+    let redis = OwnRedis::start(port).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    // The relay's connection comes back by itself; the first command after the restart may still fail.
+    let mut redelivered = None;
+    for _ in 0..50 {
+        if let Ok(n) = relay::pass(&pool, &queues, &settings, &|_| {}).await {
+            redelivered = Some(n);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        redelivered,
+        Some(jobs_per_change()),
+        "the overdue event is sent again to the restarted Redis"
+    );
+    let s = start(&pool, queues, Arc::default()).await;
     assert_eq!(settled_stock(&pool, &s).await, 0);
     stop_worker(s.stop, s.worker).await;
+    drop(redis);
 }
 
 #[sqlx::test(migrator = "meridian_store::MIGRATOR")]

@@ -175,12 +175,14 @@ impl OwnRedis {
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("redis-server (Debian's package, on every machine that runs these tests)");
+        // Owned from here: a panic below still kills and reaps it (Drop).
+        let server = Self { port, child };
         for _ in 0..100 {
             if tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await
                 .is_ok()
             {
-                return Self { port, child };
+                return server;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

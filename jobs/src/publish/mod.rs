@@ -92,8 +92,14 @@ pub async fn follow(
                 tracing::warn!(error = %format!("{e:#}"), "fast edge refresh failed; the edge-refresh job will publish")
             }
         }
+        // A busy store changes stock with every order: at most one publish per pause, every change
+        // meanwhile folded into the next, so publishing cannot take the machine from the orders.
+        tokio::time::sleep(MIN_PUBLISH_PAUSE).await;
     }
 }
+
+/// The least time between two publishes of the fast path (still well inside the one-second budget).
+const MIN_PUBLISH_PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Whether an event announces a change the edge shows.
 pub fn changes_the_edge(event: &Event) -> bool {

@@ -96,11 +96,19 @@ const placeAtOrigin = async (id) => {
   await expect(await fetch(`${ORIGIN}/api/carts/${id}/order`, { method: 'POST', headers }), 201, 'place order');
 };
 
+// Each buyer pays from an address of their own, as separate shoppers would: one address meets the per-client
+// write limits (issue 8) at once. Under `wrangler dev` the client's CF-Connecting-IP passes through.
+let buyers = 0;
+const buyerAddress = () => { buyers += 1; return `10.${(buyers >> 16) & 255}.${(buyers >> 8) & 255}.${buyers & 255}`; };
+
 const payAtEdge = async (id) => {
   const response = await fetch(`${BASE}/checkout/pay`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { cookie: `meridian_cart=${id}`, origin: BASE, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      cookie: `meridian_cart=${id}`, origin: BASE, 'content-type': 'application/x-www-form-urlencoded',
+      'cf-connecting-ip': buyerAddress(),
+    },
     body: `idempotency_key=${crypto.randomUUID()}`,
   });
   await response.arrayBuffer();
